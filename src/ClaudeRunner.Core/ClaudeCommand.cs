@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+
+namespace ClaudeRunner;
+
+/// <summary>
+/// The exact claude invocation of one prompt: executable, argument list, working directory and extra
+/// environment. The prompt itself is not an argument: it goes to stdin, because argv is limited to
+/// 128 KiB per argument on Linux and arguments show up in process listings.
+/// </summary>
+public sealed record ClaudeCommand
+{
+    private ClaudeCommand(string fileName, IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    {
+        FileName = fileName;
+        Arguments = arguments;
+        WorkingDirectory = workingDirectory;
+        Environment = environment;
+    }
+
+    /// <summary>The executable.</summary>
+    public string FileName { get; }
+
+    /// <summary>The arguments, one element each, passed without a shell.</summary>
+    public IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>The directory claude runs in.</summary>
+    public string WorkingDirectory { get; }
+
+    /// <summary>Environment variables set on top of the runner's own.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; }
+
+    /// <summary>Builds the command of <paramref name="prompt"/>.</summary>
+    public static ClaudeCommand For(Prompt prompt, string claudePath, bool dangerouslySkipPermissions)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        var options = prompt.Options;
+        var args = new List<string> { "-p", "--output-format", "stream-json", "--verbose" };
+        if (options.Model is { } model)
+        {
+            args.Add("--model");
+            args.Add(model);
+        }
+
+        if (options.MaxTurns is { } turns)
+        {
+            args.Add("--max-turns");
+            args.Add(turns.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (options.MaxBudgetUsd is { } budget)
+        {
+            args.Add("--max-budget-usd");
+            args.Add(budget.ToString(CultureInfo.InvariantCulture));
+        }
+
+        // One element per tool: tool patterns such as "Bash(git diff:*)" contain spaces.
+        if (options.AllowedTools is { Count: > 0 } allowed)
+        {
+            args.Add("--allowedTools");
+            args.AddRange(allowed);
+        }
+
+        if (options.DisallowedTools is { Count: > 0 } disallowed)
+        {
+            args.Add("--disallowedTools");
+            args.AddRange(disallowed);
+        }
+
+        if (options.AppendSystemPrompt is { } system)
+        {
+            args.Add("--append-system-prompt");
+            args.Add(system);
+        }
+
+        if (options.PermissionMode is { } mode)
+        {
+            args.Add("--permission-mode");
+            args.Add(mode);
+        }
+        else if (dangerouslySkipPermissions)
+        {
+            args.Add("--dangerously-skip-permissions");
+        }
+
+        if (options.Args is { } extra)
+        {
+            args.AddRange(extra);
+        }
+
+        return new ClaudeCommand(
+            claudePath,
+            args,
+            options.WorkingDirectory ?? System.Environment.CurrentDirectory,
+            options.Env ?? new Dictionary<string, string>());
+    }
+
+    /// <summary>Whether the command passes <c>--dangerously-skip-permissions</c> (claude refuses it as root).</summary>
+    public bool SkipsPermissions => Arguments.Contains("--dangerously-skip-permissions");
+
+    /// <summary>
+    /// The command as a POSIX shell would read it, for logs and dry runs only (it is never run
+    /// through a shell): <c>claude -p … &lt; prompt</c>.
+    /// </summary>
+    public string Display(SecretRedactor? redactor = null)
+    {
+        var text = new StringBuilder(Quote(FileName));
+        foreach (var argument in Arguments)
+        {
+            text.Append(' ').Append(Quote(argument));
+        }
+
+        text.Append(" < prompt");
+        return redactor?.Redact(text.ToString()) ?? text.ToString();
+    }
+
+    private static string Quote(string argument) =>
+        argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c, StringComparison.Ordinal))
+            ? argument
+            : "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}

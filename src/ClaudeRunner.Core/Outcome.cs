@@ -1,0 +1,49 @@
+namespace ClaudeRunner;
+
+/// <summary>How one prompt (or one attempt of it) ended.</summary>
+public enum Outcome
+{
+    /// <summary>claude exited 0 with a final <c>result</c> line whose <c>is_error</c> is false.</summary>
+    Succeeded,
+
+    /// <summary>The agent itself failed: <c>is_error</c>, max turns, budget, or a non-zero exit without an API error.</summary>
+    Failed,
+
+    /// <summary>The API answered 429 (after claude's own retries).</summary>
+    RateLimited,
+
+    /// <summary>The API answered 529 (overloaded).</summary>
+    Overloaded,
+
+    /// <summary>The API answered 5xx.</summary>
+    ServerError,
+
+    /// <summary>The API refused the credentials (401/403).</summary>
+    AuthFailed,
+
+    /// <summary>The prompt exceeded its wall-clock timeout and was stopped.</summary>
+    TimedOut,
+
+    /// <summary>The run was cancelled before this prompt finished, or the prompt never started.</summary>
+    Cancelled,
+
+    /// <summary>claude ended without a final <c>result</c> line (exit 0 without a result, or killed by a signal).</summary>
+    Interrupted,
+
+    /// <summary>claude could not be started, or refused to start (not found, not executable, bad arguments, root with skip-permissions).</summary>
+    LaunchFailed,
+}
+
+/// <summary>Facts about <see cref="Outcome"/> values that every front end shares.</summary>
+public static class OutcomeFacts
+{
+    /// <summary>Whether another attempt may succeed where this one did not.</summary>
+    /// <param name="outcome">The outcome of an attempt.</param>
+    /// <param name="retryTimeouts">Whether <see cref="Outcome.TimedOut"/> counts as transient.</param>
+    public static bool IsTransient(this Outcome outcome, bool retryTimeouts) => outcome switch
+    {
+        Outcome.RateLimited or Outcome.Overloaded or Outcome.ServerError or Outcome.Interrupted => true,
+        Outcome.TimedOut => retryTimeouts,
+        _ => false,
+    };
+}

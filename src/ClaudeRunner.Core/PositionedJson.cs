@@ -1,0 +1,141 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace ClaudeRunner;
+
+/// <summary>
+/// A JSON tree that remembers where each value starts, so validation errors can name a line and
+/// column. System.Text.Json's DOM forgets positions; its reader knows them.
+/// </summary>
+internal abstract record JsonNode(SourceLocation Location);
+
+internal sealed record JsonObjectNode(SourceLocation Location, IReadOnlyList<JsonMember> Members) : JsonNode(Location);
+
+internal sealed record JsonMember(string Name, SourceLocation NameLocation, JsonNode Value);
+
+internal sealed record JsonArrayNode(SourceLocation Location, IReadOnlyList<JsonNode> Items) : JsonNode(Location);
+
+internal sealed record JsonScalarNode(SourceLocation Location, JsonValueKind Kind, string? Text, double? Number, bool IsInteger) : JsonNode(Location)
+{
+    public string KindName => Kind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+}
+
+internal static partial class PositionedJson
+{
+    /// <summary>Parses <paramref name="utf8"/>; on invalid JSON adds one error with its position and returns null.</summary>
+    public static JsonNode? Parse(byte[] utf8, string fileName, ICollection<InputError> errors)
+    {
+        var positions = new LinePositions(utf8, fileName);
+        var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        try
+        {
+            if (!reader.Read())
+            {
+                errors.Add(new InputError("The file is empty: expected a JSON object with a \"prompts\" array.", new SourceLocation(fileName, 1, 1)));
+                return null;
+            }
+
+            var root = ReadValue(ref reader, positions);
+            if (reader.Read())
+            {
+                errors.Add(new InputError("Unexpected content after the end of the JSON value.", positions.At(reader.TokenStartIndex)));
+                return null;
+            }
+
+            return root;
+        }
+        catch (JsonException ex)
+        {
+            var line = (int)(ex.LineNumber ?? 0);
+            var location = positions.AtLineByte(line, (int)(ex.BytePositionInLine ?? 0));
+            var message = JsonPositionSuffix().Replace(ex.Message, string.Empty).Trim();
+            errors.Add(new InputError($"Invalid JSON: {message}", location));
+            return null;
+        }
+    }
+
+    private static JsonNode ReadValue(ref Utf8JsonReader reader, LinePositions positions)
+    {
+        var location = positions.At(reader.TokenStartIndex);
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                var members = new List<JsonMember>();
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var name = reader.GetString()!;
+                    var nameLocation = positions.At(reader.TokenStartIndex);
+                    reader.Read();
+                    members.Add(new JsonMember(name, nameLocation, ReadValue(ref reader, positions)));
+                }
+
+                return new JsonObjectNode(location, members);
+            case JsonTokenType.StartArray:
+                var items = new List<JsonNode>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    items.Add(ReadValue(ref reader, positions));
+                }
+
+                return new JsonArrayNode(location, items);
+            case JsonTokenType.String:
+                return new JsonScalarNode(location, JsonValueKind.String, reader.GetString(), null, false);
+            case JsonTokenType.Number:
+                return new JsonScalarNode(location, JsonValueKind.Number, Encoding.UTF8.GetString(reader.ValueSpan), reader.GetDouble(), reader.TryGetInt64(out _));
+            case JsonTokenType.True:
+                return new JsonScalarNode(location, JsonValueKind.True, "true", null, false);
+            case JsonTokenType.False:
+                return new JsonScalarNode(location, JsonValueKind.False, "false", null, false);
+            default:
+                return new JsonScalarNode(location, JsonValueKind.Null, null, null, false);
+        }
+    }
+
+    [GeneratedRegex(@"\s*(Path: \S*\s*\|\s*)?LineNumber: \d+ \| BytePositionInLine: \d+\.\s*$")]
+    private static partial Regex JsonPositionSuffix();
+
+    /// <summary>Turns byte offsets into 1-based lines and character columns.</summary>
+    private sealed class LinePositions
+    {
+        private readonly byte[] _utf8;
+        private readonly string _file;
+        private readonly List<int> _lineStarts = [0];
+
+        public LinePositions(byte[] utf8, string file)
+        {
+            _utf8 = utf8;
+            _file = file;
+            for (var i = 0; i < utf8.Length; i++)
+            {
+                if (utf8[i] == (byte)'\n')
+                {
+                    _lineStarts.Add(i + 1);
+                }
+            }
+        }
+
+        public SourceLocation At(long offset)
+        {
+            var index = _lineStarts.BinarySearch((int)offset);
+            var line = index >= 0 ? index : ~index - 1;
+            return Column(line, (int)offset - _lineStarts[line]);
+        }
+
+        public SourceLocation AtLineByte(int zeroBasedLine, int byteInLine) =>
+            Column(Math.Clamp(zeroBasedLine, 0, _lineStarts.Count - 1), byteInLine);
+
+        private SourceLocation Column(int line, int byteInLine)
+        {
+            var start = _lineStarts[line];
+            var length = Math.Clamp(byteInLine, 0, _utf8.Length - start);
+            return new SourceLocation(_file, line + 1, Encoding.UTF8.GetCharCount(_utf8, start, length) + 1);
+        }
+    }
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace ClaudeRunner;
+
+/// <summary>
+/// Stopping claude and everything it started. claude's Bash tool runs commands in their own session
+/// and process group, so a process-group kill misses them, and once claude exits its children are
+/// re-parented and no parent-pid walk finds them. Every process of a run therefore carries an
+/// environment marker (the way Jenkins finds build processes), and a stop kills the parent-pid tree
+/// together with every process that carries the marker.
+/// </summary>
+internal static partial class ProcessTree
+{
+    /// <summary>The environment variable that marks the processes of a run and attempt.</summary>
+    public const string MarkerVariable = "CLAUDE_RUNNER_INSTANCE";
+
+    private const int SigKill = 9;
+    private const int SigTerm = 15;
+
+    /// <summary>Asks the process to exit (SIGTERM); on Windows, which has no SIGTERM, kills its tree.</summary>
+    public static void Terminate(Process process)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            KillQuietly(process);
+            return;
+        }
+
+        _ = Kill(process.Id, SigTerm);
+    }
+
+    /// <summary>Kills <paramref name="process"/>'s tree and every process whose marker starts with <paramref name="marker"/>.</summary>
+    public static void KillAll(Process process, string marker)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            KillQuietly(process);
+            return;
+        }
+
+        var doomed = Descendants(process.Id);
+        doomed.UnionWith(Marked(marker));
+        _ = Kill(process.Id, SigKill);
+        foreach (var pid in doomed)
+        {
+            _ = Kill(pid, SigKill);
+        }
+    }
+
+    /// <summary>Kills every process whose marker starts with <paramref name="marker"/>; returns how many there were.</summary>
+    public static int KillMarked(string marker)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return 0;
+        }
+
+        var marked = Marked(marker);
+        foreach (var pid in marked)
+        {
+            _ = Kill(pid, SigKill);
+        }
+
+        return marked.Count;
+    }
+
+    /// <summary>The pids of the processes below <paramref name="root"/> (Linux: from /proc).</summary>
+    public static HashSet<int> Descendants(int root)
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var pid in AllPids())
+        {
+            if (ParentOf(pid) is { } parent)
+            {
+                if (!children.TryGetValue(parent, out var list))
+                {
+                    children[parent] = list = [];
+                }
+
+                list.Add(pid);
+            }
+        }
+
+        var found = new HashSet<int>();
+        var pending = new Stack<int>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            if (children.TryGetValue(pending.Pop(), out var list))
+            {
+                foreach (var child in list.Where(found.Add))
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The pids of the processes whose environment carries a marker starting with <paramref name="marker"/>.</summary>
+    public static HashSet<int> Marked(string marker)
+    {
+        var needle = Encoding.UTF8.GetBytes($"{MarkerVariable}={marker}");
+        var self = Environment.ProcessId;
+        var found = new HashSet<int>();
+        foreach (var pid in AllPids().Where(p => p != self))
+        {
+            try
+            {
+                // Other users' environments are unreadable, and they cannot be ours anyway.
+                if (File.ReadAllBytes($"/proc/{pid}/environ").AsSpan().IndexOf(needle) >= 0)
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
+    }
+
+    private static IEnumerable<int> AllPids()
+    {
+        if (!Directory.Exists("/proc"))
+        {
+            return [];
+        }
+
+        return Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Select(name => int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+            .Where(pid => pid > 0);
+    }
+
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            // /proc/<pid>/stat is "pid (comm) state ppid …"; comm may contain spaces and parentheses.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static void KillQuietly(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
+        {
+            // Already exited.
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

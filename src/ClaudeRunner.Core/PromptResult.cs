@@ -1,0 +1,56 @@
+namespace ClaudeRunner;
+
+/// <summary>The final result of one prompt: one row of the summary.</summary>
+public sealed record PromptResult
+{
+    /// <summary>The prompt's id.</summary>
+    public required string Id { get; init; }
+
+    /// <summary>How it ended.</summary>
+    public required Outcome Outcome { get; init; }
+
+    /// <summary>Why it ended so, in one line.</summary>
+    public required string Message { get; init; }
+
+    /// <summary>Where the prompt was defined.</summary>
+    public required SourceLocation Location { get; init; }
+
+    /// <summary>claude's exit code of the last attempt; null when claude never ran.</summary>
+    public int? ExitCode { get; init; }
+
+    /// <summary>Attempts made; 0 when the prompt never started.</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>When the first attempt started.</summary>
+    public DateTimeOffset? Start { get; init; }
+
+    /// <summary>When the last attempt ended.</summary>
+    public DateTimeOffset? End { get; init; }
+
+    /// <summary>From the first start to the last end, backoff included.</summary>
+    public TimeSpan Duration => Start is { } start && End is { } end ? end - start : TimeSpan.Zero;
+
+    /// <summary>The cost of all attempts, as claude reported it.</summary>
+    public decimal CostUsd { get; init; }
+
+    /// <summary>Tokens of all attempts.</summary>
+    public TokenUsage Tokens { get; init; } = TokenUsage.Zero;
+
+    /// <summary>Turns of the last attempt.</summary>
+    public int? Turns { get; init; }
+
+    /// <summary>The claude session of the last attempt.</summary>
+    public string? SessionId { get; init; }
+
+    /// <summary>The final answer (the result line's <c>result</c>).</summary>
+    public string? ResultText { get; init; }
+
+    /// <summary>The readable log.</summary>
+    public string? LogFile { get; init; }
+
+    /// <summary>The raw stream-json log.</summary>
+    public string? StreamFile { get; init; }
+
+    /// <summary>Whether the prompt succeeded.</summary>
+    public bool Succeeded => Outcome == Outcome.Succeeded;
+}

@@ -1,0 +1,427 @@
+using System.Text.Json;
+
+namespace ClaudeRunner;
+
+/// <summary>
+/// The validated prompts of a run, in input order, with ids assigned. Loading collects every error of
+/// every source before it gives up, and throws <see cref="InvalidInputException"/> when there is any:
+/// no prompt of an invalid set ever runs.
+/// </summary>
+public sealed class PromptSet
+{
+    private static readonly string[] PromptFileProperties = ["$schema", "defaults", "prompts"];
+
+    private readonly List<Prompt> _prompts = [];
+    private readonly List<InputError> _errors = [];
+    private readonly Dictionary<string, Prompt> _byId = new(StringComparer.OrdinalIgnoreCase);
+
+    private PromptSet()
+    {
+    }
+
+    /// <summary>The prompts, in input order.</summary>
+    public IReadOnlyList<Prompt> Prompts => _prompts;
+
+    /// <summary>Loads and validates prompts from <paramref name="sources"/>.</summary>
+    /// <param name="sources">Prompt files, JSON text and in-memory prompts, in order.</param>
+    /// <param name="runDefaults">Options that apply where neither a file's <c>defaults</c> nor a prompt set a value.</param>
+    /// <param name="baseDirectory">Resolves relative file paths and working directories of sources that have no file.</param>
+    /// <exception cref="InvalidInputException">Any source is invalid, or there is no prompt at all.</exception>
+    public static PromptSet Load(IEnumerable<PromptSource> sources, PromptOptions runDefaults, string baseDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(sources);
+        ArgumentNullException.ThrowIfNull(runDefaults);
+        var set = new PromptSet();
+        set.ValidateOptions(runDefaults, null);
+        foreach (var source in sources)
+        {
+            switch (source)
+            {
+                case PromptFile file:
+                    set.LoadFile(Path.GetFullPath(file.Path, baseDirectory), runDefaults);
+                    break;
+                case PromptJson json:
+                    set.LoadJson(System.Text.Encoding.UTF8.GetBytes(json.Json), json.Name, baseDirectory, runDefaults);
+                    break;
+                case PromptList list:
+                    set.LoadList(list, baseDirectory, runDefaults);
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown prompt source {source.GetType().Name}.", nameof(sources));
+            }
+        }
+
+        if (set._prompts.Count == 0 && set._errors.Count == 0)
+        {
+            set._errors.Add(new InputError("No prompts provided."));
+        }
+
+        return set._errors.Count > 0 ? throw new InvalidInputException(set._errors) : set;
+    }
+
+    private void LoadFile(string path, PromptOptions runDefaults)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _errors.Add(new InputError(ex is FileNotFoundException or DirectoryNotFoundException
+                ? "The prompts file does not exist."
+                : $"The prompts file cannot be read: {ex.Message}", new SourceLocation(path)));
+            return;
+        }
+
+        LoadJson(bytes, path, Path.GetDirectoryName(path)!, runDefaults);
+    }
+
+    private void LoadJson(byte[] utf8, string name, string directory, PromptOptions runDefaults)
+    {
+        // A UTF-8 byte order mark is common in files written on Windows; the JSON reader rejects it.
+        if (utf8.AsSpan().StartsWith("\uFEFF"u8))
+        {
+            utf8 = utf8[3..];
+        }
+
+        if (PositionedJson.Parse(utf8, name, _errors) is not { } root)
+        {
+            return;
+        }
+
+        if (root is not JsonObjectNode file)
+        {
+            _errors.Add(new InputError("Expected a JSON object with a \"prompts\" array, like {\"prompts\": [\"…\"]}.", root.Location));
+            return;
+        }
+
+        var members = UniqueMembers(file, "property");
+        foreach (var member in file.Members.Where(m => !PromptFileProperties.Contains(m.Name, StringComparer.Ordinal)))
+        {
+            _errors.Add(new InputError($"Unknown property '{member.Name}': a prompts file has {string.Join(", ", PromptFileProperties.Skip(1).Select(p => $"'{p}'"))}.", member.NameLocation));
+        }
+
+        var defaults = runDefaults;
+        if (members.TryGetValue("defaults", out var defaultsNode))
+        {
+            if (defaultsNode is JsonObjectNode defaultsObject)
+            {
+                defaults = ReadOptions(defaultsObject, directory, allowPromptFields: false).Over(runDefaults);
+            }
+            else
+            {
+                _errors.Add(new InputError("\"defaults\" must be an object of prompt options.", defaultsNode.Location));
+            }
+        }
+
+        if (!members.TryGetValue("prompts", out var promptsNode))
+        {
+            _errors.Add(new InputError("The \"prompts\" array is missing.", file.Location));
+            return;
+        }
+
+        if (promptsNode is not JsonArrayNode prompts)
+        {
+            _errors.Add(new InputError("\"prompts\" must be an array of strings or objects.", promptsNode.Location));
+            return;
+        }
+
+        foreach (var item in prompts.Items)
+        {
+            switch (item)
+            {
+                case JsonScalarNode { Kind: JsonValueKind.String, Text: var text }:
+                    AddPrompt(null, text!, defaults, item.Location, directory);
+                    break;
+                case JsonObjectNode prompt:
+                    ReadPromptObject(prompt, defaults, directory);
+                    break;
+                default:
+                    _errors.Add(new InputError($"A prompt must be a string or an object, not {Describe(item)}.", item.Location));
+                    break;
+            }
+        }
+    }
+
+    private void ReadPromptObject(JsonObjectNode prompt, PromptOptions defaults, string directory)
+    {
+        var members = UniqueMembers(prompt, "option");
+        var options = ReadOptions(prompt, directory, allowPromptFields: true);
+        string? id = null;
+        if (members.TryGetValue("id", out var idNode))
+        {
+            id = ExpectString(idNode, "id");
+        }
+
+        if (!members.TryGetValue("prompt", out var textNode))
+        {
+            _errors.Add(new InputError("The prompt object has no \"prompt\" text.", prompt.Location));
+            return;
+        }
+
+        if (ExpectString(textNode, "prompt") is { } text)
+        {
+            AddPrompt(id, text, options.Over(defaults), textNode.Location, directory, idNode?.Location);
+        }
+    }
+
+    private void LoadList(PromptList list, string baseDirectory, PromptOptions runDefaults)
+    {
+        foreach (var input in list.Prompts)
+        {
+            var options = input.Options ?? PromptOptions.None;
+            if (options.WorkingDirectory is { } workingDirectory)
+            {
+                options = options with { WorkingDirectory = Path.GetFullPath(workingDirectory, baseDirectory) };
+            }
+
+            ValidateOptions(options, input.Location);
+            AddPrompt(input.Id, input.Text ?? string.Empty, options.Over(runDefaults), input.Location ?? new SourceLocation("<prompts>"), baseDirectory);
+        }
+    }
+
+    private void AddPrompt(string? id, string text, PromptOptions options, SourceLocation location, string directory, SourceLocation? idLocation = null)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            _errors.Add(new InputError("The prompt is empty.", location));
+            return;
+        }
+
+        var derived = id is null;
+        id ??= PromptIds.Derive(text);
+        if (PromptIds.Problem(id) is { } problem)
+        {
+            _errors.Add(new InputError(problem, idLocation ?? location));
+            return;
+        }
+
+        if (_byId.TryGetValue(id, out var first))
+        {
+            _errors.Add(new InputError(
+                derived
+                    ? $"The same prompt text appears twice (first at {first.Location}): give one of them an \"id\" if it should run twice."
+                    : $"The id '{id}' is used twice (first at {first.Location}).",
+                idLocation ?? location));
+            return;
+        }
+
+        // Resolve the working directory once, so every attempt and the dry run agree.
+        var workingDirectory = Path.GetFullPath(options.WorkingDirectory ?? directory, directory);
+        if (!Directory.Exists(workingDirectory))
+        {
+            _errors.Add(new InputError($"The working directory '{workingDirectory}' does not exist.", location));
+            return;
+        }
+
+        var prompt = new Prompt(id, text, options with { WorkingDirectory = workingDirectory }, location);
+        _byId.Add(id, prompt);
+        _prompts.Add(prompt);
+    }
+
+    private PromptOptions ReadOptions(JsonObjectNode node, string directory, bool allowPromptFields)
+    {
+        var options = PromptOptions.None;
+        foreach (var member in node.Members)
+        {
+            var value = member.Value;
+            switch (member.Name)
+            {
+                case "id" or "prompt" when allowPromptFields:
+                    break;
+                case "workingDirectory":
+                    options = options with { WorkingDirectory = ExpectString(value, member.Name) is { } dir ? Path.GetFullPath(dir, directory) : null };
+                    break;
+                case "model":
+                    options = options with { Model = ExpectString(value, member.Name) };
+                    break;
+                case "appendSystemPrompt":
+                    options = options with { AppendSystemPrompt = ExpectString(value, member.Name) };
+                    break;
+                case "permissionMode":
+                    if (ExpectString(value, member.Name) is { } mode)
+                    {
+                        options = options with { PermissionMode = OptionText.ValidPermissionMode(mode) };
+                        if (options.PermissionMode is null)
+                        {
+                            _errors.Add(new InputError($"\"permissionMode\" must be one of {string.Join(", ", OptionText.PermissionModes)}, not '{mode}'.", value.Location));
+                        }
+                    }
+
+                    break;
+                case "allowedTools":
+                    options = options with { AllowedTools = ExpectStrings(value, member.Name) };
+                    break;
+                case "disallowedTools":
+                    options = options with { DisallowedTools = ExpectStrings(value, member.Name) };
+                    break;
+                case "args":
+                    options = options with { Args = ExpectStrings(value, member.Name) };
+                    break;
+                case "maxTurns":
+                    options = options with { MaxTurns = ExpectInteger(value, member.Name, minimum: 1) };
+                    break;
+                case "retries":
+                    options = options with { Retries = ExpectInteger(value, member.Name, minimum: 0) };
+                    break;
+                case "maxBudgetUsd":
+                    if (value is JsonScalarNode { Kind: JsonValueKind.Number, Number: > 0 and var budget })
+                    {
+                        options = options with { MaxBudgetUsd = (decimal)budget };
+                    }
+                    else
+                    {
+                        _errors.Add(new InputError($"\"maxBudgetUsd\" must be a positive number, not {Describe(value)}.", value.Location));
+                    }
+
+                    break;
+                case "timeout":
+                    options = options with { Timeout = ReadTimeout(value) };
+                    break;
+                case "env":
+                    options = options with { Env = ReadEnv(value) };
+                    break;
+                default:
+                    _errors.Add(new InputError($"Unknown option '{member.Name}'. Known options: {string.Join(", ", KnownOptions(allowPromptFields))}.", member.NameLocation));
+                    break;
+            }
+        }
+
+        return options;
+    }
+
+    private static IEnumerable<string> KnownOptions(bool withPromptFields) =>
+        (withPromptFields ? new[] { "id", "prompt" } : []).Concat(
+        [
+            "workingDirectory", "model", "allowedTools", "disallowedTools", "permissionMode", "maxTurns",
+            "maxBudgetUsd", "appendSystemPrompt", "timeout", "retries", "env", "args",
+        ]);
+
+    private TimeSpan? ReadTimeout(JsonNode value)
+    {
+        var timeout = value switch
+        {
+            JsonScalarNode { Kind: JsonValueKind.String, Text: var text } => OptionText.ParseDuration(text),
+            JsonScalarNode { Kind: JsonValueKind.Number, Number: var seconds } => TimeSpan.FromSeconds(seconds!.Value),
+            _ => (TimeSpan?)null,
+        };
+        if (timeout is not { } parsed || parsed <= TimeSpan.Zero)
+        {
+            _errors.Add(new InputError($"\"timeout\" must be a positive duration such as \"00:20:00\", \"20m\" or \"90s\", not {Describe(value)}.", value.Location));
+            return null;
+        }
+
+        return parsed;
+    }
+
+    private Dictionary<string, string>? ReadEnv(JsonNode value)
+    {
+        if (value is not JsonObjectNode env)
+        {
+            _errors.Add(new InputError($"\"env\" must be an object of string values, not {Describe(value)}.", value.Location));
+            return null;
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var member in env.Members)
+        {
+            if (member.Value is JsonScalarNode { Kind: JsonValueKind.String, Text: var text })
+            {
+                result[member.Name] = text!;
+            }
+            else
+            {
+                _errors.Add(new InputError($"The environment variable '{member.Name}' must be a string, not {Describe(member.Value)}.", member.Value.Location));
+            }
+        }
+
+        return result;
+    }
+
+    private void ValidateOptions(PromptOptions options, SourceLocation? location)
+    {
+        if (options.MaxTurns is <= 0)
+        {
+            _errors.Add(new InputError("MaxTurns must be a positive whole number.", location));
+        }
+
+        if (options.Retries is < 0)
+        {
+            _errors.Add(new InputError("Retries must be 0 or more.", location));
+        }
+
+        if (options.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            _errors.Add(new InputError("Timeout must be a positive duration.", location));
+        }
+
+        if (options.PermissionMode is { } mode && OptionText.ValidPermissionMode(mode) is null)
+        {
+            _errors.Add(new InputError($"PermissionMode must be one of {string.Join(", ", OptionText.PermissionModes)}, not '{mode}'.", location));
+        }
+    }
+
+    private Dictionary<string, JsonNode> UniqueMembers(JsonObjectNode node, string what)
+    {
+        var members = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+        foreach (var member in node.Members)
+        {
+            if (!members.TryAdd(member.Name, member.Value))
+            {
+                _errors.Add(new InputError($"The {what} '{member.Name}' appears twice.", member.NameLocation));
+            }
+        }
+
+        return members;
+    }
+
+    private string? ExpectString(JsonNode value, string name)
+    {
+        if (value is JsonScalarNode { Kind: JsonValueKind.String, Text: var text })
+        {
+            if (string.IsNullOrWhiteSpace(text) && name != "prompt")
+            {
+                _errors.Add(new InputError($"\"{name}\" must not be empty.", value.Location));
+                return null;
+            }
+
+            return text;
+        }
+
+        _errors.Add(new InputError($"\"{name}\" must be a string, not {Describe(value)}.", value.Location));
+        return null;
+    }
+
+    private string[]? ExpectStrings(JsonNode value, string name)
+    {
+        if (value is JsonArrayNode array && array.Items.All(i => i is JsonScalarNode { Kind: JsonValueKind.String }))
+        {
+            return [.. array.Items.Cast<JsonScalarNode>().Select(i => i.Text!)];
+        }
+
+        _errors.Add(new InputError($"\"{name}\" must be an array of strings, not {Describe(value)}.", value.Location));
+        return null;
+    }
+
+    private int? ExpectInteger(JsonNode value, string name, int minimum)
+    {
+        if (value is JsonScalarNode { Kind: JsonValueKind.Number, IsInteger: true, Number: var number } && number >= minimum && number <= int.MaxValue)
+        {
+            return (int)number!.Value;
+        }
+
+        _errors.Add(new InputError($"\"{name}\" must be a whole number of at least {minimum}, not {Describe(value)}.", value.Location));
+        return null;
+    }
+
+    private static string Describe(JsonNode node) => node switch
+    {
+        JsonObjectNode => "an object",
+        JsonArrayNode => "an array",
+        JsonScalarNode { Kind: JsonValueKind.String, Text: var text } => $"the string \"{text}\"",
+        JsonScalarNode { Kind: JsonValueKind.Number, Text: var text } => $"the number {text}",
+        JsonScalarNode scalar => scalar.KindName,
+        _ => "a value",
+    };
+}

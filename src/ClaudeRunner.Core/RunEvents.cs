@@ -1,0 +1,84 @@
+namespace ClaudeRunner;
+
+/// <summary>
+/// Receives a run's progress. Calls are serialized by the engine (one at a time, never after
+/// <see cref="ClaudeRunnerEngine.RunAsync"/> returns), so a front end may log without locking.
+/// </summary>
+public interface IRunObserver
+{
+    /// <summary>Called for each event, in order.</summary>
+    void OnEvent(RunEvent runEvent);
+}
+
+/// <summary>Something that happened during a run.</summary>
+/// <param name="Time">When it happened.</param>
+public abstract record RunEvent(DateTimeOffset Time);
+
+/// <summary>The prompts are valid and the run begins.</summary>
+/// <param name="Time">When.</param>
+/// <param name="Prompts">Every prompt of the run.</param>
+/// <param name="MaxParallel">The most claude processes at once.</param>
+/// <param name="LogDirectory">Where the logs go.</param>
+public sealed record RunStarted(DateTimeOffset Time, IReadOnlyList<Prompt> Prompts, int MaxParallel, string LogDirectory) : RunEvent(Time);
+
+/// <summary>An attempt of a prompt started.</summary>
+/// <param name="Time">When.</param>
+/// <param name="Prompt">The prompt.</param>
+/// <param name="Attempt">1 for the first attempt.</param>
+/// <param name="MaxAttempts">1 + the prompt's retries.</param>
+/// <param name="CommandLine">The command, secrets masked.</param>
+public sealed record PromptStarted(DateTimeOffset Time, Prompt Prompt, int Attempt, int MaxAttempts, string CommandLine) : RunEvent(Time);
+
+/// <summary>An attempt ended with a transient outcome; another follows after <paramref name="Delay"/>.</summary>
+/// <param name="Time">When.</param>
+/// <param name="Prompt">The prompt.</param>
+/// <param name="NextAttempt">The number of the coming attempt.</param>
+/// <param name="MaxAttempts">1 + the prompt's retries.</param>
+/// <param name="Delay">The backoff before it.</param>
+/// <param name="Reason">The outcome of the attempt that failed.</param>
+/// <param name="Message">Why it failed.</param>
+public sealed record PromptRetrying(DateTimeOffset Time, Prompt Prompt, int NextAttempt, int MaxAttempts, TimeSpan Delay, Outcome Reason, string Message) : RunEvent(Time);
+
+/// <summary>What kind of output a <see cref="PromptOutput"/> carries.</summary>
+public enum PromptOutputKind
+{
+    /// <summary>A line claude wrote to stderr.</summary>
+    StandardError,
+
+    /// <summary>Text of an assistant message.</summary>
+    Assistant,
+
+    /// <summary>claude retrying an API call by itself.</summary>
+    ClaudeRetry,
+}
+
+/// <summary>Output of a running prompt worth showing at low importance (secrets masked, long text shortened).</summary>
+/// <param name="Time">When.</param>
+/// <param name="Prompt">The prompt.</param>
+/// <param name="Kind">What it is.</param>
+/// <param name="Text">The text.</param>
+public sealed record PromptOutput(DateTimeOffset Time, Prompt Prompt, PromptOutputKind Kind, string Text) : RunEvent(Time);
+
+/// <summary>A prompt is done for good (after its retries, or never started).</summary>
+/// <param name="Time">When.</param>
+/// <param name="Result">Its result.</param>
+public sealed record PromptFinished(DateTimeOffset Time, PromptResult Result) : RunEvent(Time);
+
+/// <summary>Periodic progress: "3/10 done, 4 running, ETA 1m20s".</summary>
+/// <param name="Time">When.</param>
+/// <param name="Done">Prompts finished.</param>
+/// <param name="Total">All prompts.</param>
+/// <param name="Running">claude processes running now.</param>
+/// <param name="Elapsed">Since the run started.</param>
+/// <param name="Eta">The estimated time left, null until a prompt finished.</param>
+public sealed record Heartbeat(DateTimeOffset Time, int Done, int Total, int Running, TimeSpan Elapsed, TimeSpan? Eta) : RunEvent(Time)
+{
+    /// <summary>The one-line form every front end prints.</summary>
+    public override string ToString() =>
+        $"{Done}/{Total} done, {Running} running, {(Eta is { } eta ? "ETA " + OptionText.FormatDuration(eta) : "ETA unknown")}";
+}
+
+/// <summary>The run is over and its reports are written.</summary>
+/// <param name="Time">When.</param>
+/// <param name="Summary">The summary.</param>
+public sealed record RunFinished(DateTimeOffset Time, RunSummary Summary) : RunEvent(Time);

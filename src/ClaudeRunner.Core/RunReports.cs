@@ -1,0 +1,161 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Xml;
+
+namespace ClaudeRunner;
+
+/// <summary>The run's reports: <c>summary.json</c> and a JUnit XML file (one test case per prompt), both written atomically.</summary>
+internal static class RunReports
+{
+    public static void WriteSummary(string path, RunSummary summary) =>
+        OwnerOnlyFile.WriteAtomically(path, stream =>
+        {
+            using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            json.WriteStartObject();
+            json.WriteString("start", summary.Start);
+            json.WriteString("end", summary.End);
+            json.WriteNumber("durationMs", (long)summary.Duration.TotalMilliseconds);
+            json.WriteBoolean("cancelled", summary.Cancelled);
+            json.WriteStartObject("totals");
+            json.WriteNumber("prompts", summary.Results.Count);
+            json.WriteNumber("succeeded", summary.SucceededCount);
+            json.WriteNumber("failed", summary.Results.Count - summary.SucceededCount);
+            json.WriteNumber("costUsd", summary.TotalCostUsd);
+            WriteTokens(json, summary.TotalTokens);
+            json.WriteStartObject("outcomes");
+            foreach (var group in summary.Results.GroupBy(r => r.Outcome).OrderBy(g => g.Key))
+            {
+                json.WriteNumber(group.Key.ToString(), group.Count());
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+            json.WriteStartArray("prompts");
+            foreach (var result in summary.Results)
+            {
+                json.WriteStartObject();
+                json.WriteString("id", result.Id);
+                json.WriteString("outcome", result.Outcome.ToString());
+                json.WriteBoolean("succeeded", result.Succeeded);
+                json.WriteString("message", result.Message);
+                WriteNumberOrNull(json, "exitCode", result.ExitCode);
+                json.WriteNumber("attempts", result.Attempts);
+                WriteTimeOrNull(json, "start", result.Start);
+                WriteTimeOrNull(json, "end", result.End);
+                json.WriteNumber("durationMs", (long)result.Duration.TotalMilliseconds);
+                json.WriteNumber("costUsd", result.CostUsd);
+                WriteTokens(json, result.Tokens);
+                WriteNumberOrNull(json, "turns", result.Turns);
+                json.WriteString("sessionId", result.SessionId);
+                json.WriteString("result", result.ResultText);
+                json.WriteString("source", result.Location.ToString());
+                json.WriteString("logFile", result.LogFile);
+                json.WriteString("streamFile", result.StreamFile);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+        });
+
+    public static void WriteJUnit(string path, RunSummary summary) =>
+        OwnerOnlyFile.WriteAtomically(path, stream =>
+        {
+            using var xml = XmlWriter.Create(stream, new XmlWriterSettings { Indent = true, Encoding = OwnerOnlyFile.Utf8 });
+            var skipped = summary.Results.Count(NeverStarted);
+            var failures = summary.Results.Count(r => !r.Succeeded) - skipped;
+            xml.WriteStartElement("testsuites");
+            xml.WriteStartElement("testsuite");
+            xml.WriteAttributeString("name", "claude-runner");
+            xml.WriteAttributeString("tests", Number(summary.Results.Count));
+            xml.WriteAttributeString("failures", Number(failures));
+            xml.WriteAttributeString("errors", "0");
+            xml.WriteAttributeString("skipped", Number(skipped));
+            xml.WriteAttributeString("time", Seconds(summary.Duration));
+            xml.WriteAttributeString("timestamp", summary.Start.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture));
+            foreach (var result in summary.Results)
+            {
+                xml.WriteStartElement("testcase");
+                xml.WriteAttributeString("classname", $"claude-runner.{Path.GetFileNameWithoutExtension(result.Location.File)}");
+                xml.WriteAttributeString("name", result.Id);
+                xml.WriteAttributeString("time", Seconds(result.Duration));
+                if (!result.Succeeded)
+                {
+                    xml.WriteStartElement(NeverStarted(result) ? "skipped" : "failure");
+                    xml.WriteAttributeString("message", Xml(result.Message));
+                    xml.WriteAttributeString("type", result.Outcome.ToString());
+                    xml.WriteString(Xml($"{result.Outcome} after {result.Attempts} attempt(s), exit code {result.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}. Log: {result.LogFile}"));
+                    xml.WriteEndElement();
+                }
+
+                if (result.ResultText is { } text)
+                {
+                    xml.WriteElementString("system-out", Xml(text));
+                }
+
+                xml.WriteEndElement();
+            }
+
+            xml.WriteEndElement();
+            xml.WriteEndElement();
+        });
+
+    private static bool NeverStarted(PromptResult result) => result.Outcome == Outcome.Cancelled && result.Attempts == 0;
+
+    private static void WriteTokens(Utf8JsonWriter json, TokenUsage tokens)
+    {
+        json.WriteStartObject("tokens");
+        json.WriteNumber("input", tokens.InputTokens);
+        json.WriteNumber("output", tokens.OutputTokens);
+        json.WriteNumber("cacheCreationInput", tokens.CacheCreationInputTokens);
+        json.WriteNumber("cacheReadInput", tokens.CacheReadInputTokens);
+        json.WriteEndObject();
+    }
+
+    private static void WriteNumberOrNull(Utf8JsonWriter json, string name, int? value)
+    {
+        if (value is { } number)
+        {
+            json.WriteNumber(name, number);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static void WriteTimeOrNull(Utf8JsonWriter json, string name, DateTimeOffset? value)
+    {
+        if (value is { } time)
+        {
+            json.WriteString(name, time);
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
+    }
+
+    private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan duration) => duration.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
+
+    // XML 1.0 cannot carry most control characters, which model output may contain.
+    private static string Xml(string text)
+    {
+        var kept = new System.Text.StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (XmlConvert.IsXmlChar(text[i]))
+            {
+                kept.Append(text[i]);
+            }
+            else if (i + 1 < text.Length && XmlConvert.IsXmlSurrogatePair(text[i + 1], text[i]))
+            {
+                kept.Append(text, i++, 2);
+            }
+        }
+
+        return kept.ToString();
+    }
+}

@@ -1,0 +1,98 @@
+namespace ClaudeRunner;
+
+/// <summary>
+/// Everything a run needs, in one value that every front end builds from its own inputs.
+/// Relative paths resolve against <see cref="BaseDirectory"/>, never the process's current directory.
+/// </summary>
+public sealed record RunRequest
+{
+    /// <summary>The default for <see cref="MaxParallel"/>: API rate limits, not the machine, bound useful parallelism.</summary>
+    public const int DefaultMaxParallel = 4;
+
+    /// <summary>Where the prompts come from, in order.</summary>
+    public IReadOnlyList<PromptSource> Sources { get; init; } = [];
+
+    /// <summary>The directory that relative paths resolve against (the project directory, Cake's working directory, the CLI's current directory).</summary>
+    public string BaseDirectory { get; init; } = Environment.CurrentDirectory;
+
+    /// <summary>The timeout of an attempt when no option sets one.</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(30);
+
+    /// <summary>The retry count when no option sets one.</summary>
+    public const int DefaultRetries = 2;
+
+    /// <summary>
+    /// Options for prompts that set none themselves (lowest precedence: a prompts file's <c>defaults</c>
+    /// and a prompt's own options win). Unset timeout and retries fall back to <see cref="DefaultTimeout"/> and <see cref="DefaultRetries"/>.
+    /// </summary>
+    public PromptOptions Defaults { get; init; } = PromptOptions.None;
+
+    /// <summary>The most claude processes alive at once; at least 1.</summary>
+    public int MaxParallel { get; init; } = DefaultMaxParallel;
+
+    /// <summary>The claude executable: a path, or a name looked up on PATH.</summary>
+    public string ClaudePath { get; init; } = "claude";
+
+    /// <summary>Pass <c>--dangerously-skip-permissions</c> to prompts that set no permission mode (the original tool always did).</summary>
+    public bool DangerouslySkipPermissions { get; init; } = true;
+
+    /// <summary>The delay before the first retry; each further retry doubles it, with jitter.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The longest delay between two attempts.</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Whether <see cref="Outcome.TimedOut"/> is retried like the other transient outcomes.</summary>
+    public bool RetryTimeouts { get; init; }
+
+    /// <summary>How long claude gets to exit after SIGTERM before its whole process tree is killed.</summary>
+    public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>On the first prompt that fails for good, start nothing new; running prompts finish.</summary>
+    public bool FailFast { get; init; }
+
+    /// <summary>The directory of the per-prompt logs; default <c>claude-logs</c> under <see cref="BaseDirectory"/>.</summary>
+    public string? LogDirectory { get; init; }
+
+    /// <summary>The summary JSON file; default <c>summary.json</c> in the log directory.</summary>
+    public string? SummaryFile { get; init; }
+
+    /// <summary>The JUnit XML report; default <c>junit.xml</c> in the log directory.</summary>
+    public string? JUnitFile { get; init; }
+
+    /// <summary>How often a heartbeat event reports progress; <see cref="TimeSpan.Zero"/> for never.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    internal string ResolvedLogDirectory => Path.GetFullPath(LogDirectory ?? "claude-logs", BaseDirectory);
+
+    internal string ResolvedSummaryFile => SummaryFile is null ? Path.Combine(ResolvedLogDirectory, "summary.json") : Path.GetFullPath(SummaryFile, BaseDirectory);
+
+    internal string ResolvedJUnitFile => JUnitFile is null ? Path.Combine(ResolvedLogDirectory, "junit.xml") : Path.GetFullPath(JUnitFile, BaseDirectory);
+
+    /// <summary>The problems with the run-level settings (not the prompts), empty when there are none.</summary>
+    public IReadOnlyList<InputError> Validate()
+    {
+        var errors = new List<InputError>();
+        if (MaxParallel < 1)
+        {
+            errors.Add(new InputError($"MaxParallel must be at least 1 (got {MaxParallel})."));
+        }
+
+        if (RetryDelay < TimeSpan.Zero || MaxRetryDelay < RetryDelay)
+        {
+            errors.Add(new InputError($"RetryDelay must be 0 or more and at most MaxRetryDelay (got {RetryDelay} and {MaxRetryDelay})."));
+        }
+
+        if (GracePeriod < TimeSpan.Zero)
+        {
+            errors.Add(new InputError($"GracePeriod must be 0 or more (got {GracePeriod})."));
+        }
+
+        if (string.IsNullOrWhiteSpace(ClaudePath))
+        {
+            errors.Add(new InputError("ClaudePath must not be empty."));
+        }
+
+        return errors;
+    }
+}

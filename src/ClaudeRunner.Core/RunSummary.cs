@@ -1,0 +1,47 @@
+namespace ClaudeRunner;
+
+/// <summary>The result of a run: one row per prompt, in input order, and totals.</summary>
+public sealed record RunSummary
+{
+    /// <summary>Every prompt, in input order, whether it ran or not.</summary>
+    public required IReadOnlyList<PromptResult> Results { get; init; }
+
+    /// <summary>When the run started.</summary>
+    public required DateTimeOffset Start { get; init; }
+
+    /// <summary>When the run ended.</summary>
+    public required DateTimeOffset End { get; init; }
+
+    /// <summary>Whether the run was cancelled.</summary>
+    public bool Cancelled { get; init; }
+
+    /// <summary>Where the summary JSON was written; null for a dry run.</summary>
+    public string? SummaryFile { get; init; }
+
+    /// <summary>Where the JUnit report was written; null for a dry run.</summary>
+    public string? JUnitFile { get; init; }
+
+    /// <summary>The wall-clock time of the run.</summary>
+    public TimeSpan Duration => End - Start;
+
+    /// <summary>Prompts that succeeded.</summary>
+    public int SucceededCount => Results.Count(r => r.Succeeded);
+
+    /// <summary>Prompts that did not succeed.</summary>
+    public IReadOnlyList<PromptResult> Failures => [.. Results.Where(r => !r.Succeeded)];
+
+    /// <summary>Whether every prompt succeeded.</summary>
+    public bool AllSucceeded => Results.All(r => r.Succeeded);
+
+    /// <summary>The cost of all prompts.</summary>
+    public decimal TotalCostUsd => Results.Sum(r => r.CostUsd);
+
+    /// <summary>The tokens of all prompts.</summary>
+    public TokenUsage TotalTokens => Results.Aggregate(TokenUsage.Zero, (sum, r) => sum.Plus(r.Tokens));
+
+    /// <summary>The closing line every front end prints: "All 8 prompts succeeded" or "2 of 8 prompts failed".</summary>
+    public string Headline =>
+        AllSucceeded
+            ? $"All {Results.Count} prompt{(Results.Count == 1 ? string.Empty : "s")} succeeded"
+            : $"{Results.Count - SucceededCount} of {Results.Count} prompt{(Results.Count == 1 ? string.Empty : "s")} failed";
+}
