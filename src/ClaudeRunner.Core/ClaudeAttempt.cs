@@ -19,8 +19,8 @@ internal interface IAttemptOutput
 /// </summary>
 internal sealed class ClaudeAttempt
 {
-    // stream-json lines are parsed whole up to this length; a longer line is logged in parts.
-    private const int MaxStdoutLine = 8 * 1024 * 1024;
+    // stream-json lines are parsed whole up to this length (a final answer is bounded by the model's output tokens, far below it); a longer line is logged in parts.
+    private const int MaxStdoutLine = 4 * 1024 * 1024;
     private const int MaxStderrLine = 64 * 1024;
     private const int StderrTailLength = 8 * 1024;
     private const int EventTextLength = 2000;
@@ -251,6 +251,11 @@ internal sealed class ClaudeAttempt
         {
             using var document = JsonDocument.Parse(line);
             var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || type.GetString() != (assistant ? "assistant" : "system"))
+            {
+                return null;
+            }
+
             if (assistant)
             {
                 if (!root.TryGetProperty("message", out var message) || !message.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.Array)

@@ -93,12 +93,13 @@ internal sealed record ClaudeResult(
         }
     }
 
-    /// <summary>A cheap test before a full parse: stream-json lines start with their type.</summary>
-    internal static bool LooksLike(string line, string type)
-    {
-        var head = line.AsSpan(0, Math.Min(line.Length, 64));
-        return head.Contains($"\"type\":\"{type}\"", StringComparison.Ordinal) || head.Contains($"\"type\": \"{type}\"", StringComparison.Ordinal);
-    }
+    /// <summary>
+    /// A cheap test before a full parse. The type is not always the first key (the real CLI writes the
+    /// result line's keys in another order), but an unescaped <c>"type":"x"</c> can only be a key, never
+    /// text inside a string, where the quotes are escaped.
+    /// </summary>
+    internal static bool LooksLike(string line, string type) =>
+        line.Contains($"\"type\":\"{type}\"", StringComparison.Ordinal) || line.Contains($"\"type\": \"{type}\"", StringComparison.Ordinal);
 
     private static string? String(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

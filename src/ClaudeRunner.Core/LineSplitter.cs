@@ -9,7 +9,8 @@ namespace ClaudeRunner;
 /// </summary>
 internal sealed class LineSplitter
 {
-    private const int OverflowPartLength = 64 * 1024;
+    // Below the large-object threshold (85 kB), so the parts of a huge line are cheap gen-0 garbage.
+    private const int OverflowPartLength = 16 * 1024;
 
     private readonly int _maxLineLength;
     private readonly SecretRedactor _redactor;

@@ -1,0 +1,41 @@
+namespace ClaudeRunner.Tests;
+
+[CollectionDefinition(nameof(MemoryTests), DisableParallelization = true)]
+public sealed class MemoryCollection;
+
+[Collection(nameof(MemoryTests))]
+public sealed class MemoryTests : IDisposable
+{
+    private readonly FakeClaudeScratch _scratch = new();
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Theory]
+    [InlineData("@fake stdout_mb=200", 200)]
+    [InlineData("@fake line_mb=100", 100)]
+    public async Task A_child_printing_hundreds_of_megabytes_leaves_the_runner_memory_bounded(string prompt, int megabytes)
+    {
+        GC.Collect();
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
+        long peak = 0;
+        using var stop = new CancellationTokenSource();
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                peak = Math.Max(peak, GC.GetTotalMemory(forceFullCollection: false));
+                await Task.Delay(5);
+            }
+        });
+
+        var summary = await FakeRuns.RunAsync(FakeRuns.Request(_scratch, prompt));
+        await stop.CancelAsync();
+        await sampler;
+
+        var result = Assert.Single(summary.Results);
+        Assert.Equal(Outcome.Succeeded, result.Outcome);
+        Assert.True(new FileInfo(result.StreamFile!).Length >= megabytes * 1024L * 1024, "the whole output is in the stream log");
+        // Bounded: far below the output size (the longest line held whole is 4 Mi chars).
+        Assert.True(peak - baseline < 80L * 1024 * 1024, $"managed heap grew by {(peak - baseline) / (1024 * 1024)} MB while the child printed {megabytes} MB");
+    }
+}

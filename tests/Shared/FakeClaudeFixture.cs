@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace ClaudeRunner.Tests;
+
+/// <summary>
+/// A scratch directory for one test, with FakeClaude (tests/FakeClaude) as the claude executable and
+/// its records (start/end times, arguments, environment, received prompt bytes) collected here.
+/// </summary>
+public sealed class FakeClaudeScratch : IDisposable
+{
+    public FakeClaudeScratch()
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("claude-runner-test-").FullName;
+        RecordDirectory = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "records")).FullName;
+        StateDirectory = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "state")).FullName;
+        LogDirectory = Path.Combine(Directory, "logs");
+    }
+
+    /// <summary>The FakeClaude executable, copied beside the tests by the project reference.</summary>
+    public static string FakeClaudePath { get; } = FindFakeClaude();
+
+    public string Directory { get; }
+
+    public string RecordDirectory { get; }
+
+    public string StateDirectory { get; }
+
+    public string LogDirectory { get; }
+
+    /// <summary>The environment that points FakeClaude at this scratch directory.</summary>
+    public Dictionary<string, string> Environment => new()
+    {
+        ["FAKE_CLAUDE_RECORD_DIR"] = RecordDirectory,
+        ["FAKE_CLAUDE_STATE_DIR"] = StateDirectory,
+    };
+
+    /// <summary>Writes a file under the scratch directory and returns its path.</summary>
+    public string WriteFile(string name, string content)
+    {
+        var path = Path.Combine(Directory, name);
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    /// <summary>Every FakeClaude invocation recorded so far.</summary>
+    public IReadOnlyList<FakeInvocation> Invocations() =>
+        [.. System.IO.Directory.EnumerateFiles(RecordDirectory, "*.start.json").Select(FakeInvocation.Read).OrderBy(i => i.Start)];
+
+    /// <summary>The most invocations that were running at the same moment.</summary>
+    public int MaxConcurrency()
+    {
+        var edges = Invocations()
+            .Where(i => i.End is not null)
+            .SelectMany(i => new[] { (Time: i.Start, Delta: 1), (Time: i.End!.Value, Delta: -1) })
+            .OrderBy(e => e.Time).ThenBy(e => e.Delta);
+        int current = 0, max = 0;
+        foreach (var edge in edges)
+        {
+            current += edge.Delta;
+            max = Math.Max(max, current);
+        }
+
+        return max;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static string FindFakeClaude()
+    {
+        var name = OperatingSystem.IsWindows() ? "FakeClaude.exe" : "FakeClaude";
+        var path = Path.Combine(AppContext.BaseDirectory, name);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"FakeClaude was not built beside the tests at {path}.");
+    }
+}
+
+/// <summary>One recorded FakeClaude process.</summary>
+public sealed record FakeInvocation(int Pid, DateTime Start, DateTime? End, int? ExitCode, IReadOnlyList<string> Args, string Cwd, IReadOnlyDictionary<string, string> Env, byte[] Prompt, int? GrandchildPid)
+{
+    public static FakeInvocation Read(string startFile)
+    {
+        var directory = Path.GetDirectoryName(startFile)!;
+        using var start = JsonDocument.Parse(File.ReadAllText(startFile));
+        var root = start.RootElement;
+        var pid = root.GetProperty("pid").GetInt32();
+        DateTime? end = null;
+        int? exitCode = null;
+        var endFile = Path.Combine(directory, $"{pid}.end.json");
+        if (File.Exists(endFile))
+        {
+            using var endJson = JsonDocument.Parse(File.ReadAllText(endFile));
+            end = FromUnixMs(endJson.RootElement.GetProperty("endUnixMs").GetDouble());
+            exitCode = endJson.RootElement.GetProperty("exitCode").GetInt32();
+        }
+
+        var grandchildFile = Path.Combine(directory, $"{pid}.grandchild");
+        return new FakeInvocation(
+            pid,
+            FromUnixMs(root.GetProperty("startUnixMs").GetDouble()),
+            end,
+            exitCode,
+            [.. root.GetProperty("args").EnumerateArray().Select(a => a.GetString()!)],
+            root.GetProperty("cwd").GetString()!,
+            root.GetProperty("env").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!),
+            File.ReadAllBytes(Path.Combine(directory, $"{pid}.prompt")),
+            File.Exists(grandchildFile) ? int.Parse(File.ReadAllText(grandchildFile).Trim(), CultureInfo.InvariantCulture) : null);
+    }
+
+    private static DateTime FromUnixMs(double ms) => DateTime.UnixEpoch.AddTicks((long)(ms * TimeSpan.TicksPerMillisecond));
+}
+
+/// <summary>Whether processes are alive (a zombie counts as gone: it runs nothing).</summary>
+public static class ProcessProbe
+{
+    public static bool IsAlive(int pid)
+    {
+        var stat = $"/proc/{pid}/stat";
+        try
+        {
+            var text = File.ReadAllText(stat);
+            var state = text[(text.LastIndexOf(')') + 2)..].Split(' ')[0];
+            return state != "Z" && state != "X";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Pids of live processes whose environment carries <paramref name="needle"/>.</summary>
+    public static IReadOnlyList<int> WithEnvironment(string needle)
+    {
+        var found = new List<int>();
+        foreach (var dir in System.IO.Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == System.Environment.ProcessId)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(Path.Combine(dir, "environ"))).Contains(needle, StringComparison.Ordinal) && IsAlive(pid))
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
+    }
+}
