@@ -27,7 +27,7 @@ public static class RealClaudeScenarios
     public const int ParallelLimit = 4;
 
     /// <summary>How long the mock takes to answer each prompt of <see cref="ParallelAsync"/>, so that a full set of slots overlaps.</summary>
-    public static readonly TimeSpan ParallelReplyDelay = TimeSpan.FromSeconds(2.5);
+    public static readonly TimeSpan ParallelReplyDelay = TimeSpan.FromSeconds(4);
 
     /// <summary>The per-prompt timeout of <see cref="SilentApiAsync"/>.</summary>
     public static readonly TimeSpan SilentApiTimeout = TimeSpan.FromSeconds(3);
