@@ -19,10 +19,9 @@ public sealed partial class EngineFailureRealClaudeTests(ITestOutputHelper outpu
     {
         await using var scenario = await RealClaudeScenarios.RateLimitedTwiceAsync();
 
-        var run = await scenario.RunEngineAsync();
-        output.WriteLine(scenario.Describe(run));
+        var run = await scenario.RunEngineAsync(output.WriteLine);
 
-        scenario.AssertSummaryFile();
+        await scenario.AssertRunAsExpectedAsync();
         Assert.Equal("Done after two rate limits.", run.Result("rate-limited").ResultText);
         Assert.Equal(["error 429", "error 429", "text"], scenario.Mock.MessageRequests.Select(r => r.Outcome));
         Assert.Empty(run.EventsOf<PromptRetrying>());
@@ -30,8 +29,6 @@ public sealed partial class EngineFailureRealClaudeTests(ITestOutputHelper outpu
         var retries = run.EventsOf<PromptOutput>().Where(e => e.Kind == PromptOutputKind.ClaudeRetry).ToList();
         Assert.Equal(2, retries.Count);
         Assert.All(retries, e => Assert.Contains("status 429 rate_limit", e.Text, StringComparison.Ordinal));
-        scenario.AssertLogs();
-        await scenario.AssertNoProcessLeftAsync();
     }
 
     [Fact]
@@ -40,10 +37,9 @@ public sealed partial class EngineFailureRealClaudeTests(ITestOutputHelper outpu
         await using var scenario = await RealClaudeScenarios.PersistentOverloadAsync();
         const string id = RealClaudeScenarios.OverloadedId;
 
-        var run = await scenario.RunEngineAsync();
-        output.WriteLine(scenario.Describe(run));
+        var run = await scenario.RunEngineAsync(output.WriteLine);
 
-        scenario.AssertSummaryFile();
+        await scenario.AssertRunAsExpectedAsync();
         Assert.Equal("1 of 2 prompts failed", run.Summary.Headline);
         Assert.Equal(id, Assert.Single(run.Summary.Failures).Id);
         var retrying = Assert.Single(run.EventsOf<PromptRetrying>());
@@ -59,8 +55,6 @@ public sealed partial class EngineFailureRealClaudeTests(ITestOutputHelper outpu
             .Single(t => (string?)t.Attribute("name") == id).Element("failure");
         Assert.NotNull(failure);
         Assert.Equal("Overloaded", (string?)failure.Attribute("type"));
-        scenario.AssertLogs();
-        await scenario.AssertNoProcessLeftAsync();
     }
 
     [Fact]
@@ -68,10 +62,9 @@ public sealed partial class EngineFailureRealClaudeTests(ITestOutputHelper outpu
     {
         await using var scenario = await RealClaudeScenarios.AuthFailureAsync();
 
-        var run = await scenario.RunEngineAsync();
-        output.WriteLine(scenario.Describe(run));
+        var run = await scenario.RunEngineAsync(output.WriteLine);
 
-        scenario.AssertSummaryFile();
+        await scenario.AssertRunAsExpectedAsync();
         var result = run.Result("unauthorized");
         Assert.Equal(
             "The API refused the credentials (401): log in with `claude /login` or set ANTHROPIC_API_KEY. Invalid API key · Fix external API key",
@@ -79,8 +72,6 @@ public sealed partial class EngineFailureRealClaudeTests(ITestOutputHelper outpu
         Assert.Equal(1, result.ExitCode);
         Assert.Empty(run.EventsOf<PromptRetrying>());
         Assert.Equal(2, scenario.Mock.MessageRequests.Count); // claude retries a 401 once by itself (CLAUDE_CODE_MAX_RETRIES=1); we do not
-        scenario.AssertLogs();
-        await scenario.AssertNoProcessLeftAsync();
     }
 
     [Fact]
@@ -88,23 +79,20 @@ public sealed partial class EngineFailureRealClaudeTests(ITestOutputHelper outpu
     {
         await using var scenario = await RealClaudeScenarios.SilentApiAsync();
 
-        var running = scenario.RunEngineAsync();
+        var running = scenario.RunEngineAsync(output.WriteLine);
         // The second request (after the tool turn) is the one the mock never answers; by then the
         // background job the tool started is running.
         var requests = await scenario.Mock.WaitForRequestsAsync(2, TimeSpan.FromSeconds(30));
         var jobPid = int.Parse(StartedJob().Match(requests[1].Body).Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.True(ProcessProbe.IsAlive(jobPid), $"The tool's background job {jobPid} is not running.");
         var run = await running;
-        output.WriteLine(scenario.Describe(run));
 
-        scenario.AssertSummaryFile();
+        await scenario.AssertRunAsExpectedAsync();
         var result = run.Result("silent");
         Assert.InRange(result.Duration, RealClaudeScenarios.SilentApiTimeout, RealClaudeScenarios.SilentApiTimeout + RealClaudeScenario.GracePeriod + TimeSpan.FromSeconds(1));
         Assert.Empty(run.EventsOf<PromptRetrying>());
         Assert.Equal(["tool_use", "hang"], scenario.Mock.MessageRequests.Select(r => r.Outcome));
         Assert.False(ProcessProbe.IsAlive(jobPid), $"The tool's background job {jobPid} outlived the run.");
-        scenario.AssertLogs();
-        await scenario.AssertNoProcessLeftAsync();
     }
 
     [Fact]
@@ -112,10 +100,9 @@ public sealed partial class EngineFailureRealClaudeTests(ITestOutputHelper outpu
     {
         await using var scenario = await RealClaudeScenarios.ToolLoopAsync();
 
-        var run = await scenario.RunEngineAsync();
-        output.WriteLine(scenario.Describe(run));
+        var run = await scenario.RunEngineAsync(output.WriteLine);
 
-        scenario.AssertSummaryFile();
+        await scenario.AssertRunAsExpectedAsync();
         Assert.Equal("1 of 1 prompt failed", run.Summary.Headline);
         var result = run.Result("tool-loop");
         Assert.Contains("Reached maximum number of turns (2)", result.Message, StringComparison.Ordinal);
@@ -125,8 +112,6 @@ public sealed partial class EngineFailureRealClaudeTests(ITestOutputHelper outpu
         Assert.Contains(" --max-turns 2 ", run.EventsOf<PromptStarted>().Single().CommandLine, StringComparison.Ordinal);
         Assert.Equal(RealClaudeScenarios.ToolLoopMaxTurns, scenario.Mock.MessageRequests.Count);
         Assert.Empty(run.EventsOf<PromptRetrying>());
-        scenario.AssertLogs();
-        await scenario.AssertNoProcessLeftAsync();
     }
 
     [GeneratedRegex(@"started-(\d+)")]

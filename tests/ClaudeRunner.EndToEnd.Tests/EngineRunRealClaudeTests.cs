@@ -18,11 +18,10 @@ public sealed class EngineRunRealClaudeTests(ITestOutputHelper output)
     {
         await using var scenario = await RealClaudeScenarios.ParallelAsync();
 
-        var run = await scenario.RunEngineAsync();
-        output.WriteLine(scenario.Describe(run));
+        var run = await scenario.RunEngineAsync(output.WriteLine);
 
         Assert.Equal("All 8 prompts succeeded", run.Summary.Headline);
-        var summaryFile = scenario.AssertSummaryFile();
+        var summaryFile = await scenario.AssertRunAsExpectedAsync();
         // Each of the 8 claude processes is one session at the mock; with 4 s per answer, the four slots of a wave overlap even on a busy machine.
         Assert.Equal(RealClaudeScenarios.ParallelPrompts, scenario.Mock.MessageRequests.Select(r => r.SessionId).Distinct().Count());
         Assert.Equal(RealClaudeScenarios.ParallelLimit, scenario.Mock.MaxConcurrentSessions());
@@ -50,9 +49,7 @@ public sealed class EngineRunRealClaudeTests(ITestOutputHelper output)
         var totals = summaryFile.GetProperty("totals");
         Assert.Equal(run.Summary.TotalCostUsd, totals.GetProperty("costUsd").GetDecimal());
         Assert.Equal(RealClaudeScenarios.ParallelPrompts * MockAnthropicApi.InputTokens, totals.GetProperty("tokens").GetProperty("input").GetInt32());
-        scenario.AssertLogs();
         Assert.Contains($"answer:{Environment.NewLine}{RealClaudeScenarios.ParallelReplyText(1)}", scenario.ReadLog(RealClaudeScenarios.ParallelId(1)), StringComparison.Ordinal);
-        await scenario.AssertNoProcessLeftAsync();
     }
 
     [Fact]
@@ -62,16 +59,13 @@ public sealed class EngineRunRealClaudeTests(ITestOutputHelper output)
         var text = RealClaudeScenarios.LargePromptText;
         Assert.True(Encoding.UTF8.GetByteCount(text) > 300 * 1024); // far over the 128 KiB an argv element may hold
 
-        var run = await scenario.RunEngineAsync();
-        output.WriteLine(scenario.Describe(run));
+        var run = await scenario.RunEngineAsync(output.WriteLine);
 
-        scenario.AssertSummaryFile();
+        await scenario.AssertRunAsExpectedAsync();
         var request = Assert.Single(scenario.Mock.MessageRequests);
         Assert.True(text == request.Prompt, $"The prompt changed on the way: sent {text.Length} chars, the API got {request.Prompt?.Length} chars.");
         Assert.Equal("Read it all.", run.Result("large-prompt").ResultText);
         Assert.DoesNotContain("back\\slash", run.EventsOf<PromptStarted>().Single().CommandLine, StringComparison.Ordinal);
-        scenario.AssertLogs();
-        await scenario.AssertNoProcessLeftAsync();
     }
 
     [Fact]
@@ -79,11 +73,9 @@ public sealed class EngineRunRealClaudeTests(ITestOutputHelper output)
     {
         await using var scenario = await RealClaudeScenarios.RootWithSkipPermissionsAsync();
 
-        var run = await scenario.RunEngineAsync();
-        output.WriteLine(scenario.Describe(run));
+        var run = await scenario.RunEngineAsync(output.WriteLine);
 
-        scenario.AssertSummaryFile();
-        scenario.AssertLogs();
+        await scenario.AssertRunAsExpectedAsync();
         var sandboxed = Assert.Single(scenario.Mock.RequestsFor(RealClaudeScenarios.Marker(RealClaudeScenarios.SandboxedId)));
         Assert.Equal("Ran in the sandbox.", run.Result(RealClaudeScenarios.SandboxedId).ResultText);
         Assert.Equal(sandboxed.SessionId, run.Result(RealClaudeScenarios.SandboxedId).SessionId);
@@ -110,7 +102,6 @@ public sealed class EngineRunRealClaudeTests(ITestOutputHelper output)
             Assert.Equal("All 2 prompts succeeded", run.Summary.Headline);
         }
 
-        await scenario.AssertNoProcessLeftAsync();
     }
 
     private static JsonElement ResultLine(string streamFile)

@@ -31,8 +31,7 @@ public sealed record EngineRun(RunSummary Summary, IReadOnlyList<RunEvent> Event
 /// (<see cref="Expected"/>). Everything prompt-level (the claude environment, working directory, timeout,
 /// retries, max turns) is in the prompts file, so any front end runs the same scenario given only
 /// <see cref="PromptsFile"/>, <see cref="ClaudePath"/>, <see cref="MaxParallel"/> and <see cref="LogDirectory"/>,
-/// and is checked with the same <see cref="AssertSummaryFile"/>, <see cref="AssertLogs"/> and
-/// <see cref="AssertNoProcessLeftAsync"/>. Build one with <see cref="RealClaudeScenarios"/>.
+/// and is checked with the same <see cref="AssertRunAsExpectedAsync"/>. Build one with <see cref="RealClaudeScenarios"/>.
 /// </summary>
 public sealed class RealClaudeScenario : IAsyncDisposable
 {
@@ -146,13 +145,28 @@ public sealed class RealClaudeScenario : IAsyncDisposable
         GracePeriod = GracePeriod,
     };
 
-    /// <summary>Runs the scenario through <see cref="ClaudeRunnerEngine.RunAsync"/>.</summary>
-    public async Task<EngineRun> RunEngineAsync()
+    /// <summary>Runs the scenario through <see cref="ClaudeRunnerEngine.RunAsync"/>; <paramref name="log"/> receives <see cref="Describe"/> of the run.</summary>
+    public async Task<EngineRun> RunEngineAsync(Action<string>? log = null)
     {
         var events = new EventList();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var summary = await ClaudeRunnerEngine.RunAsync(EngineRequest(), events).WaitAsync(RunLimit).ConfigureAwait(false);
-        return new EngineRun(summary, events.Events, clock.Elapsed);
+        var run = new EngineRun(summary, events.Events, clock.Elapsed);
+        log?.Invoke(Describe(run));
+        return run;
+    }
+
+    /// <summary>
+    /// What every run of a scenario, through any front end, must leave: no process of it alive
+    /// (<see cref="AssertNoProcessLeftAsync"/>), the expected <see cref="SummaryFile"/> (returned for more
+    /// checks, see <see cref="AssertSummaryFile"/>) and logs (<see cref="AssertLogs"/>).
+    /// </summary>
+    public async Task<JsonElement> AssertRunAsExpectedAsync()
+    {
+        await AssertNoProcessLeftAsync().ConfigureAwait(false);
+        var summary = AssertSummaryFile();
+        AssertLogs();
+        return summary;
     }
 
     /// <summary>
@@ -236,7 +250,7 @@ public sealed class RealClaudeScenario : IAsyncDisposable
             await Task.Delay(100).ConfigureAwait(false);
         }
 
-        Assert.True(alive.Count == 0, $"Processes of the scenario outlived the run: {string.Join(", ", alive.Select(Describe))}");
+        Assert.True(alive.Count == 0, $"Processes of the scenario outlived the run: {string.Join(", ", alive.Select(DescribeProcess))}");
     }
 
     /// <summary>Stops the mock and deletes the scratch directory.</summary>
@@ -246,7 +260,7 @@ public sealed class RealClaudeScenario : IAsyncDisposable
         Environment.Dispose();
     }
 
-    private static string Describe(int pid)
+    private static string DescribeProcess(int pid)
     {
         try
         {
