@@ -159,10 +159,13 @@ internal sealed class Run
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The logs could not be written: the prompt still gets its row.
-            last = new AttemptResult(Outcome.LaunchFailed, $"The runner could not write the logs in '{_logDirectory}': {ex.Message}", last?.ExitCode, last?.Result, last?.SessionId, first?.Start ?? DateTimeOffset.Now, DateTimeOffset.Now);
+            // Whatever went wrong in the runner itself, the prompt keeps its row in the summary.
+            var message = ex is IOException or UnauthorizedAccessException
+                ? $"The runner could not write the logs in '{_logDirectory}': {ex.Message}"
+                : $"The runner failed on this prompt: {ex.GetType().Name}: {ex.Message}";
+            last = new AttemptResult(Outcome.Failed, message, last?.ExitCode, last?.Result, last?.SessionId, first?.Start ?? DateTimeOffset.Now, DateTimeOffset.Now);
         }
         finally
         {
@@ -187,7 +190,7 @@ internal sealed class Run
             Location = prompt.Location,
             ExitCode = last.ExitCode,
             Attempts = attempts,
-            Start = first!.Start,
+            Start = first?.Start ?? last.Start,
             End = last.End,
             CostUsd = cost,
             Tokens = tokens,

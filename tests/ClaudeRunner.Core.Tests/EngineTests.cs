@@ -395,6 +395,19 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_prompt_whose_log_cannot_be_written_still_gets_its_row()
+    {
+        // A directory where the prompt's log file should be makes the log unwritable even for root.
+        Directory.CreateDirectory(Path.Combine(_scratch.LogDirectory, "blocked.jsonl"));
+        var summary = await FakeRuns.RunAsync(FakeRuns.Request(_scratch, [new PromptInput("x", "blocked"), new PromptInput("y", "fine")]));
+        Assert.Equal(2, summary.Results.Count);
+        Assert.Equal(Outcome.Failed, summary.Results[0].Outcome);
+        Assert.Contains("could not write the logs", summary.Results[0].Message, StringComparison.Ordinal);
+        Assert.Equal(Outcome.Succeeded, summary.Results[1].Outcome);
+        Assert.True(File.Exists(summary.SummaryFile));
+    }
+
+    [Fact]
     public async Task Progress_events_tell_started_finished_and_heartbeat()
     {
         var request = FakeRuns.Request(_scratch, "@fake sleep=1500\nslow", "quick") with { HeartbeatInterval = TimeSpan.FromMilliseconds(200) };
