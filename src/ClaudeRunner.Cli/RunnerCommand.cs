@@ -114,8 +114,8 @@ internal sealed class RunnerCommand
         _stdout = stdout;
         _stderr = stderr;
         _files.Validators.Add(RejectUnknownOptions);
-        AtLeast(_maxParallel, 1);
-        AtLeast(_retries, 0);
+        _maxParallel.CustomParser = result => Integer(result, _maxParallel.Name, minimum: 1) ?? RunRequest.DefaultMaxParallel;
+        _retries.CustomParser = result => Integer(result, _retries.Name, minimum: 0);
         _timeout.CustomParser = result => Duration(result, _timeout.Name, allowZero: false);
         _retryDelay.CustomParser = result => Duration(result, _retryDelay.Name, allowZero: true);
         _heartbeat.CustomParser = result => Duration(result, _heartbeat.Name, allowZero: true);
@@ -232,14 +232,17 @@ internal sealed class RunnerCommand
         }
     }
 
-    private static void AtLeast<T>(Option<T> option, int minimum) =>
-        option.Validators.Add(result =>
+    private static int? Integer(ArgumentResult result, string optionName, int minimum)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
+        if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= minimum)
         {
-            if (result.GetValueOrDefault<T>() is int value && value < minimum)
-            {
-                result.AddError($"{option.Name} must be at least {minimum} (got {value}).");
-            }
-        });
+            return value;
+        }
+
+        result.AddError($"{optionName} must be a whole number of at least {minimum} (got '{text}').");
+        return null;
+    }
 
     private static TimeSpan? Duration(ArgumentResult result, string optionName, bool allowZero)
     {
