@@ -155,10 +155,10 @@ internal sealed class RunnerCommand
 
     private async Task<int> RunAsync(ParseResult parse)
     {
-        var quiet = parse.GetValue(_quiet);
+        var display = parse.GetValue(_quiet) ? Display.Quiet : LiveDisplay.IsAvailable ? Display.Live : Display.Plain;
         try
         {
-            var request = ToRequest(parse);
+            var request = ToRequest(parse, display);
             if (parse.GetValue(_dryRun))
             {
                 foreach (var planned in ClaudeRunnerEngine.Plan(request))
@@ -169,7 +169,6 @@ internal sealed class RunnerCommand
                 return ExitCodes.AllSucceeded;
             }
 
-            var display = quiet ? Display.Quiet : LiveDisplay.IsAvailable ? Display.Live : Display.Plain;
             return await new RunSession(request, display, _stdout, _stderr).RunAsync();
         }
         catch (UsageException ex)
@@ -193,7 +192,7 @@ internal sealed class RunnerCommand
         }
     }
 
-    private RunRequest ToRequest(ParseResult parse)
+    private RunRequest ToRequest(ParseResult parse, Display display)
     {
         var defaultRequest = new RunRequest();
         var retryDelay = parse.GetValue(_retryDelay) ?? defaultRequest.RetryDelay;
@@ -219,7 +218,7 @@ internal sealed class RunnerCommand
             SummaryFile = parse.GetValue(_summaryFile),
             JUnitFile = parse.GetValue(_junitFile),
             // The live display redraws its counts and ETA from a heartbeat every second.
-            HeartbeatInterval = LiveDisplay.IsAvailable && !parse.GetValue(_quiet) ? TimeSpan.FromSeconds(1) : plainHeartbeat,
+            HeartbeatInterval = display == Display.Live ? TimeSpan.FromSeconds(1) : plainHeartbeat,
         };
     }
 
