@@ -49,6 +49,16 @@ public sealed partial class TerminalDisplayTests : IDisposable
         Assert.Equal("All 1 prompt succeeded", screen.Trim());
     }
 
+    [Fact]
+    public async Task Without_a_file_and_with_standard_input_on_a_terminal_it_is_a_usage_error()
+    {
+        var (exitCode, screen) = await RunOnTerminalAsync("--claude", FakeClaudeScratch.FakeClaudePath);
+
+        Assert.True(exitCode == 2, screen);
+        Assert.Contains("No prompts file given and standard input is a terminal", screen, StringComparison.Ordinal);
+        Assert.Empty(_scratch.Invocations());
+    }
+
     private async Task<(int ExitCode, string Screen)> RunOnTerminalAsync(params string[] args)
     {
         var command = string.Join(' ', new[] { CliProcess.ExecutablePath }.Concat(args).Select(arg => $"'{arg.Replace("'", "'\\''", StringComparison.Ordinal)}'"));
