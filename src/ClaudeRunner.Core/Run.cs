@@ -128,6 +128,11 @@ internal sealed class Run
                     last = await new ClaudeAttempt(command, marker, log, _redactor, output)
                         .RunAsync(prompt.Text, timeout, _request.GracePeriod, cancellation).ConfigureAwait(false);
                     log.EndAttempt(last);
+                    // Noted before the slot is released, so the prompt that gets the slot next sees it and does not start.
+                    if (!_retryPolicy.ShouldRetry(last.Outcome, attempts, retries))
+                    {
+                        NoteFinalOutcome(prompt, last.Outcome, cancellation);
+                    }
                 }
                 finally
                 {
@@ -177,10 +182,7 @@ internal sealed class Run
             return NotStarted(prompt, Outcome.Cancelled, NotStartedReason(cancellation) ?? "Not started.");
         }
 
-        if (!last.Outcome.Equals(Outcome.Succeeded) && _request.FailFast && !cancellation.IsCancellationRequested)
-        {
-            _failFastCause ??= prompt.Id;
-        }
+        NoteFinalOutcome(prompt, last.Outcome, cancellation);
 
         return new PromptResult
         {
@@ -200,6 +202,14 @@ internal sealed class Run
             LogFile = log?.LogPath,
             StreamFile = log?.StreamPath,
         };
+    }
+
+    private void NoteFinalOutcome(Prompt prompt, Outcome outcome, CancellationToken cancellation)
+    {
+        if (outcome != Outcome.Succeeded && _request.FailFast && !cancellation.IsCancellationRequested)
+        {
+            _failFastCause ??= prompt.Id;
+        }
     }
 
     private string? NotStartedReason(CancellationToken cancellation) =>

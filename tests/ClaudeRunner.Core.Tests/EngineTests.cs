@@ -297,6 +297,20 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
+    public async Task Fail_fast_notes_the_failure_before_the_next_prompt_can_take_the_slot()
+    {
+        // The freed slot wakes the next prompt at once: a failure noted after the release lets it start.
+        // Repeated because the window is small; once the failure is noted first, no repetition can start a prompt after it.
+        // (Prompts may take the slot in any order, so the assertion is that the failing one started last.)
+        for (var run = 0; run < 10; run++)
+        {
+            using var scratch = new FakeClaudeScratch();
+            await FakeRuns.RunAsync(FakeRuns.Request(scratch, "@fake is_error\nfirst", "second", "third") with { MaxParallel = 1, FailFast = true });
+            Assert.StartsWith("@fake is_error", System.Text.Encoding.UTF8.GetString(scratch.Invocations()[^1].Prompt), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Without_fail_fast_everything_runs_and_the_failures_are_listed()
     {
         var summary = await FakeRuns.RunAsync(FakeRuns.Request(_scratch, "@fake is_error\nbad", "good one", "good two"));
