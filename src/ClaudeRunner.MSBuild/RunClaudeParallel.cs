@@ -26,6 +26,13 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
     /// </summary>
     public ITaskItem[] Prompts { get; set; } = [];
 
+    /// <summary>
+    /// The directory that relative paths (prompts files, logs, reports, <c>ClaudePath</c>) resolve against.
+    /// Default: the directory of the project file that calls the task. Set it to <c>$(MSBuildProjectDirectory)</c>
+    /// when the call is in an imported file (MSBuild tells a task only which file holds its call).
+    /// </summary>
+    public string? ProjectDirectory { get; set; }
+
     /// <summary>The most claude processes at once (default 4).</summary>
     public int MaxParallel { get; set; } = RunRequest.DefaultMaxParallel;
 
@@ -155,7 +162,7 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
         var request = new RunRequest
         {
             Sources = sources,
-            BaseDirectory = Path.GetDirectoryName(Path.GetFullPath(BuildEngine.ProjectFileOfTaskNode))!,
+            BaseDirectory = Path.GetFullPath(ProjectDirectory ?? ".", Path.GetDirectoryName(Path.GetFullPath(taskLocation.File))!),
             Defaults = runDefaults with
             {
                 Args = AdditionalArguments.Length > 0 ? AdditionalArguments : null,
