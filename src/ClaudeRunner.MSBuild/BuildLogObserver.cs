@@ -36,7 +36,8 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
                 log.LogCodedError(
                     ErrorCodes.For(result.Outcome),
                     result.Location,
-                    $"Prompt '{result.Id}' ended {result.Outcome} after {OptionText.FormatDuration(result.Duration)} ({result.Attempts} attempt(s), {Cost(result.CostUsd)}): {result.Message}"
+                    $"Prompt '{result.Id}' {result.Outcome}: {result.Message}"
+                    + (result.Attempts == 0 ? string.Empty : $" ({result.Attempts} attempt(s), {OptionText.FormatDuration(result.Duration)}, {Cost(result.CostUsd)})")
                     + (result.LogFile is null ? string.Empty : $" Log: {result.LogFile}"));
                 break;
             case Heartbeat heartbeat:
