@@ -20,7 +20,7 @@ internal sealed class InProcessBuild(FakeClaudeScratch scratch)
 
     /// <summary>The attributes that point the task at FakeClaude and its records.</summary>
     public string FakeClaudeAttributes =>
-        $"ClaudePath=\"{FakeClaudeScratch.FakeClaudePath}\" EnvironmentVariables=\"{string.Join(';', scratch.Environment.Select(e => $"{e.Key}={e.Value}"))}\" RetryDelay=\"20ms\"";
+        $"ClaudePath=\"{FakeClaudeScratch.FakeClaudePath}\" EnvironmentVariables=\"{scratch.EnvironmentItems()}\" RetryDelay=\"20ms\"";
 
     /// <summary>Writes the project: <paramref name="body"/> goes between the package's props and targets.</summary>
     public InProcessBuild WithProject(string body)
@@ -57,6 +57,12 @@ internal sealed class InProcessBuild(FakeClaudeScratch scratch)
         submission.ExecuteAsync(s => done.SetResult(s.BuildResult!), null);
         return new BuildRun(manager, done.Task, logger);
     }
+}
+
+internal static class FakeClaudeScratchExtensions
+{
+    /// <summary>FakeClaude's environment as the <c>NAME=value;…</c> list of the task's EnvironmentVariables.</summary>
+    public static string EnvironmentItems(this FakeClaudeScratch scratch) => string.Join(';', scratch.Environment.Select(e => $"{e.Key}={e.Value}"));
 }
 
 /// <summary>A build started by <see cref="InProcessBuild"/> and what it logged.</summary>

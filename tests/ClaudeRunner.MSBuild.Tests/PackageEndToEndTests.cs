@@ -34,7 +34,7 @@ public sealed class PackageEndToEndTests : IDisposable
               <PropertyGroup>
                 <TargetFramework>net10.0</TargetFramework>
                 <ClaudePath>{FakeClaudeScratch.FakeClaudePath}</ClaudePath>
-                <ClaudeEnvironmentVariables>{string.Join(';', _scratch.Environment.Select(e => $"{e.Key}={e.Value}"))}</ClaudeEnvironmentVariables>
+                <ClaudeEnvironmentVariables>{_scratch.EnvironmentItems()}</ClaudeEnvironmentVariables>
                 <ClaudeRetries>0</ClaudeRetries>
               </PropertyGroup>
               <ItemGroup>

@@ -255,7 +255,7 @@ public sealed class RunClaudeParallelTests : IDisposable
               <PropertyGroup>
                 <RunClaudeOnBuild>true</RunClaudeOnBuild>
                 <ClaudePath>{FakeClaudeScratch.FakeClaudePath}</ClaudePath>
-                <ClaudeEnvironmentVariables>{string.Join(';', _scratch.Environment.Select(e => $"{e.Key}={e.Value}"))}</ClaudeEnvironmentVariables>
+                <ClaudeEnvironmentVariables>{_scratch.EnvironmentItems()}</ClaudeEnvironmentVariables>
               </PropertyGroup>
               <ItemGroup>
                 <ClaudePrompts Include="prompts.json" />
