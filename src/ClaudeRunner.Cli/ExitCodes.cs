@@ -10,10 +10,5 @@ internal static class ExitCodes
     public const int BadInput = 2;
 
     /// <summary>128 + the signal number, as a shell reports a process that a signal ended.</summary>
-    public static int ForSignal(PosixSignal signal) => signal switch
-    {
-        PosixSignal.SIGHUP => 129,
-        PosixSignal.SIGINT => 130,
-        _ => 143,
-    };
+    public static int ForSignal(PosixSignal signal) => 128 + TerminationSignals.SignalNumber(signal);
 }

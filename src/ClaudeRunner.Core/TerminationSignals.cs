@@ -78,6 +78,16 @@ public sealed class TerminationSignals : IDisposable
         }
     }
 
+    /// <summary>The POSIX number of a signal, for the conventional exit code 128 + n.</summary>
+    public static int SignalNumber(PosixSignal signal) => signal switch
+    {
+        PosixSignal.SIGHUP => 1,
+        PosixSignal.SIGINT => 2,
+        PosixSignal.SIGQUIT => 3,
+        PosixSignal.SIGTERM => 15,
+        _ => (int)signal,
+    };
+
     private void OnProcessExit(object? sender, EventArgs e)
     {
         CancelRun();
