@@ -14,7 +14,8 @@ internal sealed class RetryPolicy
     public RetryPolicy(TimeSpan baseDelay, TimeSpan maxDelay, bool retryTimeouts)
     {
         _baseDelay = baseDelay;
-        _maxDelay = maxDelay;
+        // A first delay longer than the cap means the user wants long delays: the cap gives way.
+        _maxDelay = maxDelay < baseDelay ? baseDelay : maxDelay;
         _retryTimeouts = retryTimeouts;
     }
 
