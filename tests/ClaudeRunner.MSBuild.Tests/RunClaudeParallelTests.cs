@@ -10,7 +10,7 @@ public sealed class RunClaudeParallelTests : IDisposable
 
     public RunClaudeParallelTests()
     {
-        _build = new InProcessBuild(_scratch);
+        _build = new InProcessBuild(_scratch.Directory);
     }
 
     public void Dispose() => _scratch.Dispose();
@@ -21,7 +21,7 @@ public sealed class RunClaudeParallelTests : IDisposable
         _scratch.WriteFile("prompts.json", """{ "prompts": [ "first", "second" ] }""");
         var run = _build.WithProject($"""
               <Target Name="Build">
-                <RunClaudeParallel PromptsFile="prompts.json" {_build.FakeClaudeAttributes} />
+                <RunClaudeParallel PromptsFile="prompts.json" {_scratch.FakeClaudeAttributes()} />
               </Target>
             """).Build();
 
@@ -51,7 +51,7 @@ public sealed class RunClaudeParallelTests : IDisposable
             """);
         var run = _build.WithProject($"""
               <Target Name="Build">
-                <RunClaudeParallel PromptsFile="prompts.json" {_build.FakeClaudeAttributes} />
+                <RunClaudeParallel PromptsFile="prompts.json" {_scratch.FakeClaudeAttributes()} />
               </Target>
             """).Build();
 
@@ -70,7 +70,7 @@ public sealed class RunClaudeParallelTests : IDisposable
         _scratch.WriteFile("prompts.json", """{ "prompts": [ { "id": "agent-fails", "prompt": "@fake is_error" } ] }""");
         var run = _build.WithProject($"""
               <Target Name="Build">
-                <RunClaudeParallel PromptsFile="prompts.json" ContinueOnError="WarnAndContinue" {_build.FakeClaudeAttributes} />
+                <RunClaudeParallel PromptsFile="prompts.json" ContinueOnError="WarnAndContinue" {_scratch.FakeClaudeAttributes()} />
                 <Message Importance="high" Text="after the task" />
               </Target>
             """).Build();
@@ -89,7 +89,7 @@ public sealed class RunClaudeParallelTests : IDisposable
                 {string.Concat(Enumerable.Range(1, 5).Select(i => $"""<ClaudePrompt Include="p{i}" Prompt="@fake sleep=600" />"""))}
               </ItemGroup>
               <Target Name="Build">
-                <RunClaudeParallel Prompts="@(ClaudePrompt)" MaxParallel="2" {_build.FakeClaudeAttributes} />
+                <RunClaudeParallel Prompts="@(ClaudePrompt)" MaxParallel="2" {_scratch.FakeClaudeAttributes()} />
               </Target>
             """).Build();
 
@@ -107,7 +107,7 @@ public sealed class RunClaudeParallelTests : IDisposable
                 <ClaudePrompt Include="plain" Prompt="hello" />
               </ItemGroup>
               <Target Name="RunPrompts">
-                <RunClaudeParallel Prompts="@(ClaudePrompt)" Model="haiku" {_build.FakeClaudeAttributes}>
+                <RunClaudeParallel Prompts="@(ClaudePrompt)" Model="haiku" {_scratch.FakeClaudeAttributes()}>
                   <Output TaskParameter="Results" ItemName="ClaudeResult" />
                 </RunClaudeParallel>
               </Target>
@@ -140,7 +140,7 @@ public sealed class RunClaudeParallelTests : IDisposable
             """);
         var run = _build.WithProject($"""
               <Target Name="Build">
-                <RunClaudeParallel PromptsFile="prompts.json" {_build.FakeClaudeAttributes} />
+                <RunClaudeParallel PromptsFile="prompts.json" {_scratch.FakeClaudeAttributes()} />
               </Target>
             """).Build();
 
@@ -190,7 +190,7 @@ public sealed class RunClaudeParallelTests : IDisposable
         _scratch.WriteFile("prompts.json", """{ "prompts": [ { "id": "review", "prompt": "Review it", "model": "opus" } ] }""");
         var run = _build.WithProject($"""
               <Target Name="Build">
-                <RunClaudeParallel PromptsFile="prompts.json" DryRun="true" {_build.FakeClaudeAttributes} />
+                <RunClaudeParallel PromptsFile="prompts.json" DryRun="true" {_scratch.FakeClaudeAttributes()} />
               </Target>
             """).Build();
 
@@ -210,7 +210,7 @@ public sealed class RunClaudeParallelTests : IDisposable
                 <ClaudePrompt Include="queued" Prompt="never starts" />
               </ItemGroup>
               <Target Name="Build">
-                <RunClaudeParallel Prompts="@(ClaudePrompt)" MaxParallel="2" LogDirectory="logs" {_build.FakeClaudeAttributes} />
+                <RunClaudeParallel Prompts="@(ClaudePrompt)" MaxParallel="2" LogDirectory="logs" {_scratch.FakeClaudeAttributes()} />
               </Target>
             """);
         var run = build.Start();

@@ -105,6 +105,20 @@ public sealed class RealClaudeScenario : IAsyncDisposable
     /// <summary>Whether the run must fail (a build fails, a CLI exits 1, Cake throws).</summary>
     public bool RunFails => Expected.Any(e => e.Outcome != Outcome.Succeeded);
 
+    /// <summary>The prompts that must fail: each front end must name every one of them.</summary>
+    public IEnumerable<ExpectedPrompt> ExpectedFailures => Expected.Where(e => e.Outcome != Outcome.Succeeded);
+
+    /// <summary>The closing line every front end prints for the expected outcomes: "All 8 prompts succeeded", "1 of 2 prompts failed".</summary>
+    public string ExpectedHeadline
+    {
+        get
+        {
+            var prompts = Expected.Count == 1 ? "prompt" : "prompts";
+            var failed = ExpectedFailures.Count();
+            return failed == 0 ? $"All {Expected.Count} {prompts} succeeded" : $"{failed} of {Expected.Count} {prompts} failed";
+        }
+    }
+
     /// <summary>Starts the mock and creates the claude environment with <paramref name="options"/>; then script the mock and call <see cref="WritePrompts"/>.</summary>
     public static async Task<RealClaudeScenario> StartAsync(ClaudeEnvironmentOptions options)
     {

@@ -44,6 +44,22 @@ public static class RealClaudeScenarios
     /// <summary>The id of the prompt that sets <c>IS_SANDBOX=1</c> in <see cref="RootWithSkipPermissionsAsync"/>.</summary>
     public const string SandboxedId = "sandboxed";
 
+    /// <summary>Every scenario by name (its builder's name without <c>Async</c>), for theories over scenario × front end.</summary>
+    public static IReadOnlyDictionary<string, Func<Task<RealClaudeScenario>>> All { get; } = new Dictionary<string, Func<Task<RealClaudeScenario>>>
+    {
+        ["Parallel"] = ParallelAsync,
+        ["RateLimitedTwice"] = RateLimitedTwiceAsync,
+        ["PersistentOverload"] = PersistentOverloadAsync,
+        ["AuthFailure"] = AuthFailureAsync,
+        ["SilentApi"] = SilentApiAsync,
+        ["ToolLoop"] = ToolLoopAsync,
+        ["LargePrompt"] = LargePromptAsync,
+        ["RootWithSkipPermissions"] = RootWithSkipPermissionsAsync,
+    };
+
+    /// <summary>The names of <see cref="All"/> as theory data.</summary>
+    public static TheoryData<string> Names => [.. All.Keys];
+
     /// <summary>The prompt of <see cref="LargePromptAsync"/>: over 300 KB of UTF-8 with tabs, quotes, backslashes, shell syntax and non-ASCII.</summary>
     public static string LargePromptText { get; } = BuildLargePrompt();
 

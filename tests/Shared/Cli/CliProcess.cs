@@ -12,9 +12,9 @@ public sealed record CliResult(int ExitCode, string Output, string Error)
 }
 
 /// <summary>
-/// claude-runner as a real process (the executable the project reference copies beside the tests),
-/// run in a scratch directory with FakeClaude's records pointed there. Standard output and error are
-/// pipes, so the CLI is in its non-terminal mode.
+/// claude-runner as a real process (the executable the project reference copies beside the tests), run in a
+/// given directory (usually a FakeClaude scratch directory, with FakeClaude's records pointed there).
+/// Standard output and error are pipes, so the CLI is in its non-terminal mode.
 /// </summary>
 public sealed class CliProcess : IDisposable
 {
@@ -34,12 +34,19 @@ public sealed class CliProcess : IDisposable
 
     public int Id => _process.Id;
 
-    /// <summary>Starts claude-runner with <paramref name="args"/> and <paramref name="stdin"/> (null: empty standard input).</summary>
-    public static CliProcess Start(FakeClaudeScratch scratch, string? stdin, params string[] args)
+    /// <summary>Starts claude-runner in the scratch directory, with FakeClaude's environment, <paramref name="args"/> and <paramref name="stdin"/> (null: empty standard input).</summary>
+    public static CliProcess Start(FakeClaudeScratch scratch, string? stdin, params string[] args) =>
+        Start(scratch.Directory, scratch.Environment, stdin, args);
+
+    /// <summary>
+    /// Starts claude-runner in <paramref name="workingDirectory"/> with the test process's environment plus
+    /// <paramref name="environment"/>, <paramref name="args"/> and <paramref name="stdin"/> (null: empty standard input).
+    /// </summary>
+    public static CliProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, string? stdin, params string[] args)
     {
         var start = new ProcessStartInfo(ExecutablePath)
         {
-            WorkingDirectory = scratch.Directory,
+            WorkingDirectory = workingDirectory,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -52,7 +59,7 @@ public sealed class CliProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
 
-        foreach (var (name, value) in scratch.Environment)
+        foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
@@ -63,10 +70,14 @@ public sealed class CliProcess : IDisposable
         return new CliProcess(process);
     }
 
-    /// <summary>Runs claude-runner to the end.</summary>
-    public static async Task<CliResult> RunAsync(FakeClaudeScratch scratch, string? stdin, params string[] args)
+    /// <summary>Runs claude-runner to the end in the scratch directory.</summary>
+    public static Task<CliResult> RunAsync(FakeClaudeScratch scratch, string? stdin, params string[] args) =>
+        RunAsync(scratch.Directory, scratch.Environment, stdin, args);
+
+    /// <summary>Runs claude-runner to the end in <paramref name="workingDirectory"/> (see <see cref="Start(string, IReadOnlyDictionary{string, string}, string?, string[])"/>).</summary>
+    public static async Task<CliResult> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string> environment, string? stdin, params string[] args)
     {
-        using var cli = Start(scratch, stdin, args);
+        using var cli = Start(workingDirectory, environment, stdin, args);
         return await cli.WaitAsync();
     }
 

@@ -10,7 +10,7 @@ namespace Cake.ClaudeRunner.Tests;
 /// <summary>
 /// A real Cake context and engine from Cake.Core 7, working in a scratch directory, logging into memory.
 /// Cake's environment sets the process's current directory, as <c>dotnet cake</c> does: tests that use this
-/// harness run one at a time (<see cref="CakeCollection"/>), and disposing it restores the directory.
+/// harness run one at a time (in a collection that disables parallelization), and disposing it restores the directory.
 /// </summary>
 internal sealed class CakeHarness : IDisposable
 {
@@ -62,10 +62,6 @@ internal sealed class CakeHarness : IDisposable
     }
 }
 
-/// <summary>The tests that change the process's current directory through Cake's environment.</summary>
-[CollectionDefinition(nameof(CakeCollection), DisableParallelization = true)]
-public sealed class CakeCollection;
-
 /// <summary>A Cake log that keeps its lines. Like Cake's own log, it formats every message and drops those above its verbosity.</summary>
 internal sealed class RecordingLog : ICakeLog
 {
@@ -100,6 +96,3 @@ internal sealed class RecordingLog : ICakeLog
         }
     }
 }
-
-/// <summary>A context like Cake Frosting's <c>FrostingContext</c>: an adapter over the script context.</summary>
-internal sealed class FrostingStyleContext(ICakeContext context) : CakeContextAdapter(context);

@@ -4,23 +4,20 @@ using Microsoft.Build.Framework;
 namespace ClaudeRunner.Tests;
 
 /// <summary>
-/// A project in a FakeClaude scratch directory that imports the package's build/*.props and *.targets
-/// (copied beside the tests) with the task from the tests' own output, built in-process.
+/// A project in <paramref name="directory"/> (usually a FakeClaude scratch directory) that imports the package's
+/// build/*.props and *.targets (copied beside the tests) with the task from the tests' own output, built in-process.
+/// Builds share the process's one BuildManager: run them one at a time.
 /// </summary>
-internal sealed class InProcessBuild(FakeClaudeScratch scratch)
+internal sealed class InProcessBuild(string directory)
 {
     private static readonly string BuildDirectory = Path.Combine(AppContext.BaseDirectory, "build");
     private static readonly string TaskAssembly = Path.Combine(AppContext.BaseDirectory, "ClaudeRunner.MSBuild.dll");
 
     /// <summary>The project file.</summary>
-    public string ProjectFile => Path.Combine(scratch.Directory, "test.proj");
+    public string ProjectFile => Path.Combine(directory, "test.proj");
 
     /// <summary>Global properties of the next builds, like <c>-p:</c> on the command line.</summary>
     public Dictionary<string, string?> GlobalProperties { get; } = [];
-
-    /// <summary>The attributes that point the task at FakeClaude and its records.</summary>
-    public string FakeClaudeAttributes =>
-        $"ClaudePath=\"{FakeClaudeScratch.FakeClaudePath}\" EnvironmentVariables=\"{scratch.EnvironmentItems()}\" RetryDelay=\"20ms\"";
 
     /// <summary>Writes the project: <paramref name="body"/> goes between the package's props and targets.</summary>
     public InProcessBuild WithProject(string body)
@@ -57,12 +54,6 @@ internal sealed class InProcessBuild(FakeClaudeScratch scratch)
         submission.ExecuteAsync(s => done.SetResult(s.BuildResult!), null);
         return new BuildRun(manager, done.Task, logger);
     }
-}
-
-internal static class FakeClaudeScratchExtensions
-{
-    /// <summary>FakeClaude's environment as the <c>NAME=value;…</c> list of the task's EnvironmentVariables.</summary>
-    public static string EnvironmentItems(this FakeClaudeScratch scratch) => string.Join(';', scratch.Environment.Select(e => $"{e.Key}={e.Value}"));
 }
 
 /// <summary>A build started by <see cref="InProcessBuild"/> and what it logged.</summary>
