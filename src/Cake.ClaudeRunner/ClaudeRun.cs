@@ -66,7 +66,7 @@ internal static class ClaudeRun
     /// <summary>"2 of 5 prompts failed: a (Failed: …), b (TimedOut: …); not started: c. Summary: …".</summary>
     private static string FailureText(RunSummary summary)
     {
-        var notStarted = summary.Failures.Where(r => r.Attempts == 0 && r.Outcome == Outcome.Cancelled).ToList();
+        var notStarted = summary.Failures.Where(r => r.NeverStarted).ToList();
         var failed = summary.Failures.Except(notStarted).Select(r => $"{r.Id} ({r.Outcome}: {r.Message})").ToList();
         var parts = new List<string>();
         if (failed.Count > 0)
