@@ -39,4 +39,13 @@ public sealed class RunRequestTests
         Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)), (valid.RetryDelay, valid.MaxRetryDelay));
         Assert.Contains(invalid.Validate(), e => e.Message.Contains("MaxRetryDelay", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void An_invalid_request_with_valid_prompts_reports_each_error_once()
+    {
+        var request = Defaults with { Sources = [PromptSource.FromPrompts([new PromptInput("fine")])], MaxParallel = 0 };
+
+        var error = Assert.Single(Assert.Throws<InvalidInputException>(() => ClaudeRunnerEngine.Plan(request)).Errors);
+        Assert.Contains("MaxParallel", error.Message, StringComparison.Ordinal);
+    }
 }
