@@ -7,8 +7,8 @@ namespace Cake.ClaudeRunner;
 /// <summary>One call of the alias: settings into a request, the engine's run (or plan), and the result into Cake's conventions.</summary>
 internal static class ClaudeRun
 {
-    // Long enough for the engine to stop claude (SIGTERM, grace period, kill) and write the reports.
-    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(30);
+    // Beyond the grace period: long enough for the engine to kill claude's tree and write the reports.
+    private static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(25);
 
     public static RunSummary Execute(ICakeContext context, PromptSource source, ClaudeRunnerSettings settings)
     {
@@ -43,7 +43,7 @@ internal static class ClaudeRun
         using var cancellation = new CancellationTokenSource();
         // Cake has no cancellation of its own: Ctrl+C and SIGTERM would end the host and orphan claude.
         // Caught here, they stop the children and write the reports; the task then fails like any other.
-        using var signals = TerminationSignals.Register(cancellation, terminateAfterStop: false, StopLimit);
+        using var signals = TerminationSignals.Register(cancellation, terminateAfterStop: false, request.GracePeriod + StopMargin);
         RunSummary summary;
         try
         {
@@ -66,7 +66,7 @@ internal static class ClaudeRun
     /// <summary>"2 of 5 prompts failed: a (Failed: …), b (TimedOut: …); not started: c. Summary: …".</summary>
     private static string FailureText(RunSummary summary)
     {
-        var notStarted = summary.Failures.Where(r => r.Attempts == 0 && r.Outcome == Outcome.Cancelled).ToList();
+        var notStarted = summary.Failures.Where(r => r.NeverStarted).ToList();
         var failed = summary.Failures.Except(notStarted).Select(r => $"{r.Id} ({r.Outcome}: {r.Message})").ToList();
         var parts = new List<string>();
         if (failed.Count > 0)

@@ -30,8 +30,17 @@ public sealed class ClaudeRunnerSettings
     /// <summary>Gets or sets <c>--allowedTools</c>, one tool or pattern per element (e.g. <c>Read</c>, <c>Bash(git diff:*)</c>); empty for claude's default.</summary>
     public ICollection<string> AllowedTools { get; set; } = [];
 
+    /// <summary>Gets or sets <c>--disallowedTools</c>, one tool or pattern per element; empty for none.</summary>
+    public ICollection<string> DisallowedTools { get; set; } = [];
+
     /// <summary>Gets or sets <c>--max-turns</c>.</summary>
     public int? MaxTurns { get; set; }
+
+    /// <summary>Gets or sets <c>--max-budget-usd</c>: the most one attempt may cost, in US dollars.</summary>
+    public decimal? MaxBudgetUsd { get; set; }
+
+    /// <summary>Gets or sets <c>--append-system-prompt</c>: text appended to claude's system prompt.</summary>
+    public string? AppendSystemPrompt { get; set; }
 
     /// <summary>Gets or sets the wall-clock limit of one attempt (default 30 minutes).</summary>
     public TimeSpan? Timeout { get; set; }
@@ -41,6 +50,18 @@ public sealed class ClaudeRunnerSettings
 
     /// <summary>Gets or sets the delay before the first retry; each further retry doubles it, with jitter (default 10 seconds).</summary>
     public TimeSpan? RetryDelay { get; set; }
+
+    /// <summary>Gets or sets the longest delay between two attempts (default 2 minutes). When only one of <see cref="RetryDelay"/> and this is set, the other gives way to it.</summary>
+    public TimeSpan? MaxRetryDelay { get; set; }
+
+    /// <summary>Gets or sets whether a prompt that timed out is retried like the other transient failures (default false).</summary>
+    public bool RetryTimeouts { get; set; }
+
+    /// <summary>Gets or sets how long claude gets to exit after SIGTERM (on timeout or cancel) before its process tree is killed (default 5 seconds).</summary>
+    public TimeSpan? GracePeriod { get; set; }
+
+    /// <summary>Gets or sets how often a progress line (<c>3/10 done, 4 running, ETA 1m20s</c>) is logged; <see cref="TimeSpan.Zero"/> for never (default 30 seconds).</summary>
+    public TimeSpan? HeartbeatInterval { get; set; }
 
     /// <summary>Gets or sets the directory of the per-prompt logs, <c>summary.json</c> and <c>junit.xml</c> (default <c>claude-logs</c>).</summary>
     public DirectoryPath? LogDirectory { get; set; }
@@ -67,7 +88,7 @@ public sealed class ClaudeRunnerSettings
     internal RunRequest ToRunRequest(PromptSource source, ICakeEnvironment environment)
     {
         var engineDefaults = new RunRequest();
-        return engineDefaults with
+        var request = engineDefaults with
         {
             Sources = [source],
             BaseDirectory = environment.WorkingDirectory.FullPath,
@@ -75,8 +96,11 @@ public sealed class ClaudeRunnerSettings
             {
                 Model = Model,
                 AllowedTools = AllowedTools.Count == 0 ? null : [.. AllowedTools],
+                DisallowedTools = DisallowedTools.Count == 0 ? null : [.. DisallowedTools],
                 PermissionMode = PermissionMode,
                 MaxTurns = MaxTurns,
+                MaxBudgetUsd = MaxBudgetUsd,
+                AppendSystemPrompt = AppendSystemPrompt,
                 Timeout = Timeout,
                 Retries = Retries,
                 Env = EnvironmentVariables.Count == 0 ? null : new Dictionary<string, string>(EnvironmentVariables, StringComparer.Ordinal),
@@ -86,11 +110,14 @@ public sealed class ClaudeRunnerSettings
             // Kept relative: the engine looks a bare name up on PATH and resolves a relative path against BaseDirectory.
             ClaudePath = ClaudePath?.FullPath ?? engineDefaults.ClaudePath,
             DangerouslySkipPermissions = DangerouslySkipPermissions,
-            RetryDelay = RetryDelay ?? engineDefaults.RetryDelay,
+            RetryTimeouts = RetryTimeouts,
+            GracePeriod = GracePeriod ?? engineDefaults.GracePeriod,
+            HeartbeatInterval = HeartbeatInterval ?? engineDefaults.HeartbeatInterval,
             FailFast = FailFast,
             LogDirectory = LogDirectory?.MakeAbsolute(environment).FullPath,
             SummaryFile = SummaryFile?.MakeAbsolute(environment).FullPath,
             JUnitFile = JUnitFile?.MakeAbsolute(environment).FullPath,
         };
+        return request.WithRetryDelays(RetryDelay, MaxRetryDelay);
     }
 }

@@ -29,9 +29,21 @@ public static class ClaudeRunnerSettingsExtensions
     public static ClaudeRunnerSettings WithAllowedTools(this ClaudeRunnerSettings settings, params string[] tools) =>
         Set(settings, s => AddAll(s.AllowedTools, tools));
 
+    /// <summary>Adds tools to <see cref="ClaudeRunnerSettings.DisallowedTools"/>.</summary>
+    public static ClaudeRunnerSettings WithDisallowedTools(this ClaudeRunnerSettings settings, params string[] tools) =>
+        Set(settings, s => AddAll(s.DisallowedTools, tools));
+
     /// <summary>Sets <see cref="ClaudeRunnerSettings.MaxTurns"/>.</summary>
     public static ClaudeRunnerSettings WithMaxTurns(this ClaudeRunnerSettings settings, int maxTurns) =>
         Set(settings, s => s.MaxTurns = maxTurns);
+
+    /// <summary>Sets <see cref="ClaudeRunnerSettings.MaxBudgetUsd"/>.</summary>
+    public static ClaudeRunnerSettings WithMaxBudgetUsd(this ClaudeRunnerSettings settings, decimal maxBudgetUsd) =>
+        Set(settings, s => s.MaxBudgetUsd = maxBudgetUsd);
+
+    /// <summary>Sets <see cref="ClaudeRunnerSettings.AppendSystemPrompt"/>.</summary>
+    public static ClaudeRunnerSettings WithAppendSystemPrompt(this ClaudeRunnerSettings settings, string appendSystemPrompt) =>
+        Set(settings, s => s.AppendSystemPrompt = appendSystemPrompt);
 
     /// <summary>Sets <see cref="ClaudeRunnerSettings.Timeout"/>.</summary>
     public static ClaudeRunnerSettings WithTimeout(this ClaudeRunnerSettings settings, TimeSpan timeout) =>
@@ -44,6 +56,22 @@ public static class ClaudeRunnerSettingsExtensions
     /// <summary>Sets <see cref="ClaudeRunnerSettings.RetryDelay"/>.</summary>
     public static ClaudeRunnerSettings WithRetryDelay(this ClaudeRunnerSettings settings, TimeSpan retryDelay) =>
         Set(settings, s => s.RetryDelay = retryDelay);
+
+    /// <summary>Sets <see cref="ClaudeRunnerSettings.MaxRetryDelay"/>.</summary>
+    public static ClaudeRunnerSettings WithMaxRetryDelay(this ClaudeRunnerSettings settings, TimeSpan maxRetryDelay) =>
+        Set(settings, s => s.MaxRetryDelay = maxRetryDelay);
+
+    /// <summary>Sets <see cref="ClaudeRunnerSettings.RetryTimeouts"/>.</summary>
+    public static ClaudeRunnerSettings WithRetryTimeouts(this ClaudeRunnerSettings settings, bool retryTimeouts = true) =>
+        Set(settings, s => s.RetryTimeouts = retryTimeouts);
+
+    /// <summary>Sets <see cref="ClaudeRunnerSettings.GracePeriod"/>.</summary>
+    public static ClaudeRunnerSettings WithGracePeriod(this ClaudeRunnerSettings settings, TimeSpan gracePeriod) =>
+        Set(settings, s => s.GracePeriod = gracePeriod);
+
+    /// <summary>Sets <see cref="ClaudeRunnerSettings.HeartbeatInterval"/>.</summary>
+    public static ClaudeRunnerSettings WithHeartbeatInterval(this ClaudeRunnerSettings settings, TimeSpan heartbeatInterval) =>
+        Set(settings, s => s.HeartbeatInterval = heartbeatInterval);
 
     /// <summary>Sets <see cref="ClaudeRunnerSettings.LogDirectory"/>.</summary>
     public static ClaudeRunnerSettings WithLogDirectory(this ClaudeRunnerSettings settings, DirectoryPath logDirectory) =>

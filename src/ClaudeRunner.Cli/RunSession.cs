@@ -21,14 +21,14 @@ internal enum Display
 /// </summary>
 internal sealed class RunSession(RunRequest request, Display display, TextWriter stdout, TextWriter stderr)
 {
-    // How long the signal handler lets the run stop before the runtime's default action; the engine's
-    // grace period plus the kill is far shorter.
-    private static readonly TimeSpan StopLimit = TimeSpan.FromMinutes(1);
+    // How long, beyond claude's grace period, the signal handler lets the run stop before the runtime's
+    // default action; killing the trees and writing the reports take far less.
+    private static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(55);
 
     public async Task<int> RunAsync()
     {
         using var cancellation = new CancellationTokenSource();
-        using var signals = TerminationSignals.Register(cancellation, terminateAfterStop: false, StopLimit);
+        using var signals = TerminationSignals.Register(cancellation, terminateAfterStop: false, request.GracePeriod + StopMargin);
         var summary = display == Display.Live ? await RunLiveAsync(cancellation.Token) : await RunPlainAsync(cancellation.Token);
         signals.RunStopped();
         if (signals.Received is { } signal)

@@ -98,6 +98,65 @@ internal sealed class RunnerCommand
         Description = $"How often plain output prints progress; 0 for never [default: {OptionText.FormatDuration(new RunRequest().HeartbeatInterval)}].",
     };
 
+    private readonly Option<string[]> _allowedTools = new("--allowed-tools")
+    {
+        HelpName = "X",
+        Description = "claude's --allowedTools for prompts that set none: a tool or pattern such as 'Bash(git diff:*)'; repeat it or separate with commas.",
+    };
+
+    private readonly Option<string[]> _disallowedTools = new("--disallowed-tools")
+    {
+        HelpName = "X",
+        Description = "claude's --disallowedTools for prompts that set none; repeat it or separate with commas.",
+    };
+
+    private readonly Option<int?> _maxTurns = new("--max-turns")
+    {
+        HelpName = "N",
+        Description = "claude's --max-turns for prompts that set none.",
+    };
+
+    private readonly Option<decimal?> _maxBudgetUsd = new("--max-budget-usd")
+    {
+        HelpName = "N",
+        Description = "claude's --max-budget-usd for prompts that set none: the most one attempt may cost, in US dollars.",
+    };
+
+    private readonly Option<string?> _appendSystemPrompt = new("--append-system-prompt")
+    {
+        HelpName = "TEXT",
+        Description = "claude's --append-system-prompt for prompts that set none.",
+    };
+
+    private readonly Option<string[]> _additionalArguments = new("--arg")
+    {
+        HelpName = "X",
+        Description = "One extra argument appended to claude's command line; repeat it for more. Write --arg=--flag for a value that starts with '-'.",
+    };
+
+    private readonly Option<Dictionary<string, string>> _environmentVariables = new("--env")
+    {
+        HelpName = "NAME=VALUE",
+        Description = "An extra environment variable for claude; repeat it for more.",
+    };
+
+    private readonly Option<bool> _retryTimeouts = new("--retry-timeouts")
+    {
+        Description = "Retry a prompt that timed out, like the other transient failures.",
+    };
+
+    private readonly Option<TimeSpan?> _maxRetryDelay = new("--max-retry-delay")
+    {
+        HelpName = "T",
+        Description = $"The longest delay between two attempts; when only one of --retry-delay and --max-retry-delay is given, the other gives way to it [default: {OptionText.FormatDuration(new RunRequest().MaxRetryDelay)}].",
+    };
+
+    private readonly Option<TimeSpan?> _gracePeriod = new("--grace-period")
+    {
+        HelpName = "T",
+        Description = $"How long claude gets to exit after SIGTERM (timeout, cancel) before its process tree is killed [default: {OptionText.FormatDuration(new RunRequest().GracePeriod)}].",
+    };
+
     private readonly Option<bool> _dryRun = new("--dry-run")
     {
         Description = "Print each prompt's id and claude command line; run nothing.",
@@ -119,11 +178,18 @@ internal sealed class RunnerCommand
         _timeout.CustomParser = result => Duration(result, _timeout.Name, allowZero: false);
         _retryDelay.CustomParser = result => Duration(result, _retryDelay.Name, allowZero: true);
         _heartbeat.CustomParser = result => Duration(result, _heartbeat.Name, allowZero: true);
+        _maxRetryDelay.CustomParser = result => Duration(result, _maxRetryDelay.Name, allowZero: true);
+        _gracePeriod.CustomParser = result => Duration(result, _gracePeriod.Name, allowZero: true);
+        _maxTurns.CustomParser = result => Integer(result, _maxTurns.Name, minimum: 1);
+        _maxBudgetUsd.CustomParser = result => UsdAmount(result, _maxBudgetUsd.Name);
+        _environmentVariables.CustomParser = EnvironmentVariables;
         _permissionMode.CustomParser = PermissionMode;
         _root = new RootCommand("Runs Claude Code prompts (claude -p) in parallel. Exit codes: 0 all succeeded, 1 any failed, 2 bad input or usage, 130/143 stopped by SIGINT/SIGTERM.")
         {
             _files, _maxParallel, _logDirectory, _retries, _retryDelay, _timeout, _claude, _model, _noSkipPermissions,
-            _permissionMode, _failFast, _summaryFile, _junitFile, _heartbeat, _dryRun, _quiet,
+            _permissionMode, _allowedTools, _disallowedTools, _maxTurns, _maxBudgetUsd, _appendSystemPrompt, _additionalArguments,
+            _environmentVariables, _retryTimeouts, _maxRetryDelay, _gracePeriod, _failFast, _summaryFile, _junitFile, _heartbeat,
+            _dryRun, _quiet,
         };
         _root.SetAction((parse, _) => RunAsync(parse));
     }
@@ -195,24 +261,38 @@ internal sealed class RunnerCommand
     private RunRequest ToRequest(ParseResult parse, Display display)
     {
         var defaultRequest = new RunRequest();
-        var retryDelay = parse.GetValue(_retryDelay) ?? defaultRequest.RetryDelay;
         var plainHeartbeat = parse.GetValue(_heartbeat) ?? defaultRequest.HeartbeatInterval;
-        return new RunRequest
+        // The tool lists split like every front end's (commas, semicolons); they cannot be invalid.
+        var tools = OptionText.ParseOptions(
+            [
+                new("AllowedTools", string.Join(';', parse.GetValue(_allowedTools) ?? [])),
+                new("DisallowedTools", string.Join(';', parse.GetValue(_disallowedTools) ?? [])),
+            ],
+            location: null,
+            errors: []);
+        var additionalArguments = parse.GetValue(_additionalArguments) ?? [];
+        var environment = parse.GetValue(_environmentVariables) ?? [];
+        var request = new RunRequest
         {
             Sources = PromptSources.From(parse.GetValue(_files) ?? [], _stdin, standardInputIsTerminal: !Console.IsInputRedirected),
             BaseDirectory = Environment.CurrentDirectory,
-            Defaults = new PromptOptions
+            Defaults = tools with
             {
                 Model = parse.GetValue(_model),
                 PermissionMode = parse.GetValue(_permissionMode),
+                MaxTurns = parse.GetValue(_maxTurns),
+                MaxBudgetUsd = parse.GetValue(_maxBudgetUsd),
+                AppendSystemPrompt = parse.GetValue(_appendSystemPrompt),
                 Timeout = parse.GetValue(_timeout),
                 Retries = parse.GetValue(_retries),
+                Env = environment.Count == 0 ? null : environment,
+                Args = additionalArguments.Length == 0 ? null : additionalArguments,
             },
             MaxParallel = parse.GetValue(_maxParallel),
             ClaudePath = parse.GetValue(_claude)!,
             DangerouslySkipPermissions = !parse.GetValue(_noSkipPermissions),
-            RetryDelay = retryDelay,
-            MaxRetryDelay = retryDelay > defaultRequest.MaxRetryDelay ? retryDelay : defaultRequest.MaxRetryDelay,
+            RetryTimeouts = parse.GetValue(_retryTimeouts),
+            GracePeriod = parse.GetValue(_gracePeriod) ?? defaultRequest.GracePeriod,
             FailFast = parse.GetValue(_failFast),
             LogDirectory = parse.GetValue(_logDirectory),
             SummaryFile = parse.GetValue(_summaryFile),
@@ -220,6 +300,7 @@ internal sealed class RunnerCommand
             // The live display redraws its counts and ETA from a heartbeat every second.
             HeartbeatInterval = display == Display.Live ? TimeSpan.FromSeconds(1) : plainHeartbeat,
         };
+        return request.WithRetryDelays(parse.GetValue(_retryDelay), parse.GetValue(_maxRetryDelay));
     }
 
     // Without this, an unknown option such as --verbose would be taken for a prompts file.
@@ -253,6 +334,37 @@ internal sealed class RunnerCommand
 
         result.AddError($"{optionName} must be a {(allowZero ? string.Empty : "positive ")}duration such as 00:20:00, 20m, 90s, 1500ms or a number of seconds (got '{text}').");
         return null;
+    }
+
+    private static decimal? UsdAmount(ArgumentResult result, string optionName)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
+        if (decimal.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var amount) && amount > 0)
+        {
+            return amount;
+        }
+
+        result.AddError($"{optionName} must be a positive amount in US dollars such as 2.50 (got '{text}').");
+        return null;
+    }
+
+    // Every occurrence of --env arrives here; a later one wins for the same name.
+    private static Dictionary<string, string> EnvironmentVariables(ArgumentResult result)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var token in result.Tokens)
+        {
+            var equals = token.Value.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                result.AddError($"--env must be NAME=VALUE (got '{token.Value}').");
+                continue;
+            }
+
+            environment[token.Value[..equals]] = token.Value[(equals + 1)..];
+        }
+
+        return environment;
     }
 
     private static string? PermissionMode(ArgumentResult result)

@@ -46,14 +46,16 @@ public static class ClaudeRunnerEngine
         var defaults = request.Defaults.WorkingDirectory is { } directory
             ? request.Defaults with { WorkingDirectory = Path.GetFullPath(directory, request.BaseDirectory) }
             : request.Defaults;
+        PromptSet prompts;
         try
         {
-            var prompts = PromptSet.Load(request.Sources, defaults, request.BaseDirectory);
-            return errors.Count == 0 ? prompts : throw new InvalidInputException(errors);
+            prompts = PromptSet.Load(request.Sources, defaults, request.BaseDirectory);
         }
         catch (InvalidInputException ex) when (errors.Count > 0)
         {
             throw new InvalidInputException([.. errors, .. ex.Errors]);
         }
+
+        return errors.Count == 0 ? prompts : throw new InvalidInputException(errors);
     }
 }

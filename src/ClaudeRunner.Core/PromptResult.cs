@@ -53,4 +53,7 @@ public sealed record PromptResult
 
     /// <summary>Whether the prompt succeeded.</summary>
     public bool Succeeded => Outcome == Outcome.Succeeded;
+
+    /// <summary>Whether the prompt never started: the run was cancelled (or failed fast) before its first attempt.</summary>
+    public bool NeverStarted => Outcome == Outcome.Cancelled && Attempts == 0;
 }

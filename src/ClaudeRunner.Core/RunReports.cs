@@ -62,7 +62,7 @@ internal static class RunReports
         OwnerOnlyFile.WriteAtomically(path, stream =>
         {
             using var xml = XmlWriter.Create(stream, new XmlWriterSettings { Indent = true, Encoding = OwnerOnlyFile.Utf8 });
-            var skipped = summary.Results.Count(NeverStarted);
+            var skipped = summary.Results.Count(r => r.NeverStarted);
             var failures = summary.Results.Count(r => !r.Succeeded) - skipped;
             xml.WriteStartElement("testsuites");
             xml.WriteStartElement("testsuite");
@@ -81,7 +81,7 @@ internal static class RunReports
                 xml.WriteAttributeString("time", Seconds(result.Duration));
                 if (!result.Succeeded)
                 {
-                    xml.WriteStartElement(NeverStarted(result) ? "skipped" : "failure");
+                    xml.WriteStartElement(result.NeverStarted ? "skipped" : "failure");
                     xml.WriteAttributeString("message", Xml(result.Message));
                     xml.WriteAttributeString("type", result.Outcome.ToString());
                     xml.WriteString(Xml($"{result.Outcome} after {result.Attempts} attempt(s), exit code {result.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}. Log: {result.LogFile}"));
@@ -99,8 +99,6 @@ internal static class RunReports
             xml.WriteEndElement();
             xml.WriteEndElement();
         });
-
-    private static bool NeverStarted(PromptResult result) => result.Outcome == Outcome.Cancelled && result.Attempts == 0;
 
     private static void WriteTokens(Utf8JsonWriter json, TokenUsage tokens)
     {

@@ -69,6 +69,20 @@ public sealed record RunRequest
 
     internal string ResolvedJUnitFile => JUnitFile is null ? Path.Combine(ResolvedLogDirectory, "junit.xml") : Path.GetFullPath(JUnitFile, BaseDirectory);
 
+    /// <summary>
+    /// This request with the retry delays a user gave, either of which may be unset. A value given wins; an unset
+    /// one gives way to it: a first delay above the cap raises the cap, a cap below the first delay lowers the first delay.
+    /// Every front end derives the pair this way, so <c>RetryDelay</c> alone never makes a request invalid.
+    /// </summary>
+    /// <param name="retryDelay">The delay before the first retry, or null for this request's.</param>
+    /// <param name="maxRetryDelay">The longest delay between two attempts, or null for this request's.</param>
+    public RunRequest WithRetryDelays(TimeSpan? retryDelay, TimeSpan? maxRetryDelay)
+    {
+        var first = retryDelay ?? (maxRetryDelay is { } cap && cap < RetryDelay ? cap : RetryDelay);
+        var max = maxRetryDelay ?? (first > MaxRetryDelay ? first : MaxRetryDelay);
+        return this with { RetryDelay = first, MaxRetryDelay = max };
+    }
+
     /// <summary>The problems with the run-level settings (not the prompts), empty when there are none.</summary>
     public IReadOnlyList<InputError> Validate()
     {

@@ -51,8 +51,17 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
     /// <summary>The default <c>--allowedTools</c>, separated by <c>;</c> or <c>,</c>.</summary>
     public string? AllowedTools { get; set; }
 
+    /// <summary>The default <c>--disallowedTools</c>, separated by <c>;</c> or <c>,</c>.</summary>
+    public string? DisallowedTools { get; set; }
+
     /// <summary>The default <c>--max-turns</c>.</summary>
     public string? MaxTurns { get; set; }
+
+    /// <summary>The default <c>--max-budget-usd</c>: the most one attempt may cost, in US dollars.</summary>
+    public string? MaxBudgetUsd { get; set; }
+
+    /// <summary>The default <c>--append-system-prompt</c>: text appended to claude's system prompt.</summary>
+    public string? AppendSystemPrompt { get; set; }
 
     /// <summary>The default wall-clock limit of one attempt: <c>00:20:00</c>, <c>20m</c>, <c>90s</c> (default 30 minutes).</summary>
     public string? Timeout { get; set; }
@@ -62,6 +71,18 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
 
     /// <summary>The delay before the first retry, doubled for each further one (default 10s).</summary>
     public string? RetryDelay { get; set; }
+
+    /// <summary>The longest delay between two attempts (default 2m; raised to <see cref="RetryDelay"/> when that is longer).</summary>
+    public string? MaxRetryDelay { get; set; }
+
+    /// <summary>Retry a prompt that timed out like the other transient failures (default false).</summary>
+    public bool RetryTimeouts { get; set; }
+
+    /// <summary>How long claude gets to exit after SIGTERM (on timeout or cancel) before its process tree is killed (default 5s).</summary>
+    public string? GracePeriod { get; set; }
+
+    /// <summary>How often a progress line (<c>3/10 done, 4 running, ETA 1m20s</c>) is logged; <c>0</c> for never (default 30s).</summary>
+    public string? HeartbeatInterval { get; set; }
 
     /// <summary>The directory of the per-prompt logs (default <c>obj/claude</c>).</summary>
     public string? LogDirectory { get; set; }
@@ -146,7 +167,10 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
                 new("Model", Model ?? string.Empty),
                 new("PermissionMode", PermissionMode ?? string.Empty),
                 new("AllowedTools", AllowedTools ?? string.Empty),
+                new("DisallowedTools", DisallowedTools ?? string.Empty),
                 new("MaxTurns", MaxTurns ?? string.Empty),
+                new("MaxBudgetUsd", MaxBudgetUsd ?? string.Empty),
+                new("AppendSystemPrompt", AppendSystemPrompt ?? string.Empty),
                 new("Timeout", Timeout ?? string.Empty),
                 new("Retries", Retries ?? string.Empty),
             ],
@@ -171,23 +195,33 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
             MaxParallel = MaxParallel,
             ClaudePath = string.IsNullOrWhiteSpace(ClaudePath) ? "claude" : ClaudePath,
             DangerouslySkipPermissions = DangerouslySkipPermissions,
+            RetryTimeouts = RetryTimeouts,
             FailFast = FailFast,
             LogDirectory = string.IsNullOrWhiteSpace(LogDirectory) ? DefaultLogDirectory : LogDirectory,
             SummaryFile = string.IsNullOrWhiteSpace(SummaryFile) ? null : SummaryFile,
             JUnitFile = string.IsNullOrWhiteSpace(JUnitFile) ? null : JUnitFile,
+        }.WithRetryDelays(Duration(RetryDelay, nameof(RetryDelay)), Duration(MaxRetryDelay, nameof(MaxRetryDelay)));
+        return request with
+        {
+            GracePeriod = Duration(GracePeriod, nameof(GracePeriod)) ?? request.GracePeriod,
+            HeartbeatInterval = Duration(HeartbeatInterval, nameof(HeartbeatInterval)) ?? request.HeartbeatInterval,
         };
-        if (string.IsNullOrWhiteSpace(RetryDelay))
-        {
-            return request;
-        }
 
-        if (OptionText.ParseDuration(RetryDelay) is not { } retryDelay)
+        TimeSpan? Duration(string? text, string parameter)
         {
-            errors.Add(new InputError($"RetryDelay must be a duration such as 10s or 00:00:10 (got '{RetryDelay}').", taskLocation));
-            return request;
-        }
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return null;
+            }
 
-        return request with { RetryDelay = retryDelay, MaxRetryDelay = retryDelay > request.MaxRetryDelay ? retryDelay : request.MaxRetryDelay };
+            var duration = OptionText.ParseDuration(text);
+            if (duration is null)
+            {
+                errors.Add(new InputError($"{parameter} must be a duration such as 10s or 00:00:10 (got '{text}').", taskLocation));
+            }
+
+            return duration;
+        }
     }
 
     private static PromptInput ToPromptInput(ITaskItem item, SourceLocation taskLocation, List<InputError> errors)

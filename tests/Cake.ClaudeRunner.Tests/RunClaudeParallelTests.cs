@@ -56,7 +56,10 @@ public sealed class RunClaudeParallelTests : IDisposable
         var settings = Settings()
             .WithModel("opus")
             .WithAllowedTools("Read", "Bash(git diff:*)")
+            .WithDisallowedTools("Write")
             .WithMaxTurns(7)
+            .WithMaxBudgetUsd(2.5m)
+            .WithAppendSystemPrompt("Be brief.")
             .WithPermissionMode("plan")
             .WithAdditionalArguments("--bare")
             .WithEnvironmentVariable("CR_TEST_FLAVOUR", "mint");
@@ -65,7 +68,8 @@ public sealed class RunClaudeParallelTests : IDisposable
 
         var invocation = Assert.Single(_scratch.Invocations());
         Assert.Equal(
-            ["-p", "--output-format", "stream-json", "--verbose", "--model", "opus", "--max-turns", "7", "--allowedTools", "Read", "Bash(git diff:*)", "--permission-mode", "plan", "--bare"],
+            ["-p", "--output-format", "stream-json", "--verbose", "--model", "opus", "--max-turns", "7", "--max-budget-usd", "2.5", "--allowedTools", "Read", "Bash(git diff:*)",
+             "--disallowedTools", "Write", "--append-system-prompt", "Be brief.", "--permission-mode", "plan", "--bare"],
             invocation.Args);
         Assert.Equal("mint", invocation.Env["CR_TEST_FLAVOUR"]);
     }
@@ -136,6 +140,47 @@ public sealed class RunClaudeParallelTests : IDisposable
 
         Assert.Equal(2, Assert.Single(summary!.Results).Attempts);
         Assert.Contains(cake.Log.Lines, l => l.Level == LogLevel.Warning && l.Text.Contains("Overloaded", StringComparison.Ordinal) && l.Text.Contains("attempt 2/2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task HeartbeatInterval_sets_how_often_progress_is_logged()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+
+        await cake.RunTaskAsync(context => context.RunClaudeParallel(["@fake sleep=1500\nslow"], Settings().WithHeartbeatInterval(TimeSpan.FromMilliseconds(100))));
+
+        Assert.Contains(cake.Log.Lines, l => l.Level == LogLevel.Information && l.Text.StartsWith("0/1 done, 1 running", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RetryTimeouts_retries_a_timed_out_prompt_after_at_most_MaxRetryDelay()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        // No RetryDelay: the cap alone lowers the first delay (default 10 s) to it.
+        var settings = Settings().WithTimeout(TimeSpan.FromMilliseconds(500)).WithRetries(1).WithRetryTimeouts().WithMaxRetryDelay(TimeSpan.FromMilliseconds(40));
+
+        var failure = await TaskFailureAsync(cake, context => context.RunClaudeParallel(["@fake hang\nhangs"], settings));
+
+        Assert.Contains("(TimedOut:", failure.Message, StringComparison.Ordinal);
+        Assert.Equal(2, _scratch.Invocations().Count);
+        var retry = Assert.Single(cake.Log.Lines, l => l.Level == LogLevel.Warning).Text;
+        var delay = System.Text.RegularExpressions.Regex.Match(retry, @"TimedOut: .*; attempt 2/2 in (\d+)ms$");
+        Assert.True(delay.Success && int.Parse(delay.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) <= 40, retry);
+    }
+
+    [Fact]
+    public async Task GracePeriod_is_how_long_claude_may_ignore_SIGTERM_before_it_is_killed()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        // Longer than the 5 s default, so only a grace period that reached the engine holds the prompt this long.
+        var settings = Settings().WithTimeout(TimeSpan.FromMilliseconds(200)).WithGracePeriod(TimeSpan.FromSeconds(7));
+
+        await TaskFailureAsync(cake, context => context.RunClaudeParallel(["@fake ignore_sigterm hang\nstubborn"], settings));
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_scratch.LogDirectory, "summary.json")));
+        var prompt = summary.RootElement.GetProperty("prompts")[0];
+        Assert.Equal("TimedOut", prompt.GetProperty("outcome").GetString());
+        Assert.InRange(prompt.GetProperty("durationMs").GetInt64(), 7000, long.MaxValue);
     }
 
     [Fact]

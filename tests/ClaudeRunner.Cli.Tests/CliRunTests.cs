@@ -104,6 +104,12 @@ public sealed partial class CliRunTests : IDisposable
     [InlineData("--retry -1", "--retry must be a whole number of at least 0 (got '-1')")]
     [InlineData("--timeout soon", "--timeout must be a positive duration")]
     [InlineData("--permission-mode yolo", "--permission-mode must be one of")]
+    [InlineData("--max-turns 0", "--max-turns must be a whole number of at least 1 (got '0')")]
+    [InlineData("--max-budget-usd free", "--max-budget-usd must be a positive amount")]
+    [InlineData("--env NOEQUALS", "--env must be NAME=VALUE (got 'NOEQUALS')")]
+    [InlineData("--grace-period soon", "--grace-period must be a duration")]
+    [InlineData("--max-retry-delay soon", "--max-retry-delay must be a duration")]
+    [InlineData("--retry-delay 1m --max-retry-delay 10s", "at most MaxRetryDelay")]
     [InlineData("--log-dir", "'--log-dir'")]
     [InlineData("missing.json", "missing.json")]
     public async Task A_bad_command_line_exits_2_with_a_message_and_runs_nothing(string args, string message)
@@ -154,6 +160,54 @@ public sealed partial class CliRunTests : IDisposable
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_scratch.Directory, "reports", "run.json")));
         Assert.Equal(3, summary.RootElement.GetProperty("totals").GetProperty("succeeded").GetInt32());
         Assert.True(File.Exists(Path.Combine(_scratch.Directory, "reports", "junit.xml")));
+    }
+
+    [Fact]
+    public async Task Prompt_options_extra_arguments_and_environment_reach_claude()
+    {
+        var result = await CliProcess.RunWithFakeAsync(
+            _scratch,
+            """{"prompts":["@fake\nreview"]}""",
+            "--allowed-tools", "Read,Bash(git diff:*)", "--allowed-tools", "Edit", "--disallowed-tools", "Write",
+            "--max-turns", "7", "--max-budget-usd", "2.5", "--append-system-prompt", "Be brief.",
+            "--arg=--settings", "--arg", "settings.json", "--arg=--bare", "--env", "CR_TEST_FLAVOUR=mint", "--env", "CR_TEST_EQUATION=a=b");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var invocation = Assert.Single(_scratch.Invocations());
+        Assert.Equal(
+            ["-p", "--output-format", "stream-json", "--verbose", "--max-turns", "7", "--max-budget-usd", "2.5", "--allowedTools", "Read", "Bash(git diff:*)", "Edit",
+             "--disallowedTools", "Write", "--append-system-prompt", "Be brief.", "--dangerously-skip-permissions", "--settings", "settings.json", "--bare"],
+            invocation.Args);
+        Assert.Equal(("mint", "a=b"), (invocation.Env["CR_TEST_FLAVOUR"], invocation.Env["CR_TEST_EQUATION"]));
+    }
+
+    [Fact]
+    public async Task Retry_timeouts_retries_a_timed_out_prompt_after_at_most_the_max_retry_delay()
+    {
+        // No --retry-delay: the cap alone lowers the first delay (default 10s) to it.
+        var result = await CliProcess.RunAsync(
+            _scratch,
+            """{"prompts":[{"id":"hangs","prompt":"@fake hang"}]}""",
+            "--claude", FakeClaudeScratch.FakeClaudePath, "--timeout", "500ms", "--retry", "1", "--retry-timeouts", "--max-retry-delay", "40ms");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(2, _scratch.Invocations().Count);
+        var retry = Assert.Single(result.OutputLines, line => line.Contains("] hangs retrying in ", StringComparison.Ordinal));
+        var delay = Regex.Match(retry, @"retrying in (\d+)ms \(attempt 2/2\) after TimedOut: ");
+        Assert.True(delay.Success && int.Parse(delay.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) <= 40, retry);
+    }
+
+    [Fact]
+    public async Task Grace_period_is_how_long_claude_may_ignore_SIGTERM_before_it_is_killed()
+    {
+        // Longer than the 5s default, so only a grace period that reached the engine holds the prompt this long.
+        var result = await CliProcess.RunWithFakeAsync(_scratch, """{"prompts":["@fake ignore_sigterm hang\nstubborn"]}""", "--timeout", "200ms", "--grace-period", "7s");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_scratch.Directory, "claude-logs", "summary.json")));
+        var prompt = summary.RootElement.GetProperty("prompts")[0];
+        Assert.Equal("TimedOut", prompt.GetProperty("outcome").GetString());
+        Assert.InRange(prompt.GetProperty("durationMs").GetInt64(), 7000, long.MaxValue);
     }
 
     [Fact]
@@ -246,7 +300,9 @@ public sealed partial class CliRunTests : IDisposable
         Assert.True(version.ExitCode == 0, version.ToString());
         Assert.Matches(@"^\d+\.\d+\.\d+", version.Output);
         Assert.True(help.ExitCode == 0, help.ToString());
-        foreach (var option in new[] { "--max-parallel", "--log-dir", "--retry", "--timeout", "--claude", "--model", "--no-skip-permissions", "--permission-mode", "--fail-fast", "--summary", "--junit", "--dry-run", "--quiet", "--version" })
+        foreach (var option in new[] { "--max-parallel", "--log-dir", "--retry", "--timeout", "--claude", "--model", "--no-skip-permissions", "--permission-mode", "--fail-fast", "--summary", "--junit", "--dry-run", "--quiet", "--version",
+            "--allowed-tools", "--disallowed-tools", "--max-turns", "--max-budget-usd", "--append-system-prompt", "--arg", "--env", "--heartbeat",
+            "--retry-delay", "--max-retry-delay", "--retry-timeouts", "--grace-period" })
         {
             Assert.Contains(option, help.Output, StringComparison.Ordinal);
         }

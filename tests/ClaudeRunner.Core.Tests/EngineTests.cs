@@ -275,7 +275,7 @@ public sealed class EngineTests : IDisposable
         Assert.Equal(6, summary.Results.Count);
         Assert.All(summary.Results, r => Assert.Equal(Outcome.Cancelled, r.Outcome));
         Assert.Equal(2, summary.Results.Count(r => r.Attempts == 1));
-        Assert.Equal(4, summary.Results.Count(r => r.Attempts == 0 && r.Message.Contains("Not started", StringComparison.Ordinal)));
+        Assert.Equal(4, summary.Results.Count(r => r.NeverStarted && r.Message.Contains("Not started", StringComparison.Ordinal)));
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(summary.SummaryFile!));
         Assert.Equal(6, json.RootElement.GetProperty("prompts").GetArrayLength());
         Assert.True(json.RootElement.GetProperty("cancelled").GetBoolean());

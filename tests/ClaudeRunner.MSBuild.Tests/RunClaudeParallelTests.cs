@@ -128,6 +128,85 @@ public sealed class RunClaudeParallelTests : IDisposable
     }
 
     [Fact]
+    public void The_prompt_option_parameters_become_claude_arguments_and_environment()
+    {
+        var run = _build.WithProject($"""
+              <Target Name="Build">
+                <RunClaudeParallel Prompts="@(ClaudePrompt)" ClaudePath="{FakeClaudeScratch.FakeClaudePath}"
+                                   AllowedTools="Read;Bash(git diff:*)" DisallowedTools="Write" MaxTurns="7" MaxBudgetUsd="2.5"
+                                   AppendSystemPrompt="Be brief; cite files." AdditionalArguments="--bare"
+                                   EnvironmentVariables="{_scratch.EnvironmentItems()};CR_TEST_FLAVOUR=mint" />
+              </Target>
+              <ItemGroup>
+                <ClaudePrompt Include="review" Prompt="@fake" />
+              </ItemGroup>
+            """).Build();
+
+        Assert.True(run.Succeeded, run.Log);
+        var invocation = Assert.Single(_scratch.Invocations());
+        Assert.Equal(
+            ["-p", "--output-format", "stream-json", "--verbose", "--max-turns", "7", "--max-budget-usd", "2.5", "--allowedTools", "Read", "Bash(git diff:*)",
+             "--disallowedTools", "Write", "--append-system-prompt", "Be brief; cite files.", "--dangerously-skip-permissions", "--bare"],
+            invocation.Args);
+        Assert.Equal("mint", invocation.Env["CR_TEST_FLAVOUR"]);
+    }
+
+    [Fact]
+    public void HeartbeatInterval_sets_how_often_progress_is_logged()
+    {
+        var run = _build.WithProject($"""
+              <Target Name="Build">
+                <RunClaudeParallel Prompts="@(ClaudePrompt)" HeartbeatInterval="100ms" {_build.FakeClaudeAttributes} />
+              </Target>
+              <ItemGroup>
+                <ClaudePrompt Include="slow" Prompt="@fake sleep=1500" />
+              </ItemGroup>
+            """).Build();
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Contains(run.HighMessages, m => m.StartsWith("0/1 done, 1 running", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RetryTimeouts_retries_a_timed_out_prompt_after_at_most_MaxRetryDelay()
+    {
+        // No RetryDelay: the cap alone lowers the first delay (default 10s) to it.
+        var run = _build.WithProject($"""
+              <Target Name="Build">
+                <RunClaudeParallel Prompts="@(ClaudePrompt)" Timeout="500ms" Retries="1" RetryTimeouts="true" MaxRetryDelay="40ms"
+                                   ClaudePath="{FakeClaudeScratch.FakeClaudePath}" EnvironmentVariables="{_scratch.EnvironmentItems()}" />
+              </Target>
+              <ItemGroup>
+                <ClaudePrompt Include="hangs" Prompt="@fake hang" />
+              </ItemGroup>
+            """).Build();
+
+        Assert.False(run.Succeeded);
+        Assert.Equal(("CCR006", 2), (Assert.Single(run.Errors).Code, _scratch.Invocations().Count));
+        var retry = Assert.Single(run.HighMessages, m => m.StartsWith("[hangs] TimedOut: ", StringComparison.Ordinal));
+        var delay = System.Text.RegularExpressions.Regex.Match(retry, @"Attempt 2/2 in (\d+)ms\.$");
+        Assert.True(delay.Success && int.Parse(delay.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) <= 40, retry);
+    }
+
+    [Fact]
+    public void GracePeriod_is_how_long_claude_may_ignore_SIGTERM_before_it_is_killed()
+    {
+        // Longer than the 5 s default, so only a grace period that reached the engine holds the prompt this long.
+        var run = _build.WithProject($"""
+              <Target Name="Build">
+                <RunClaudeParallel Prompts="@(ClaudePrompt)" Timeout="200ms" Retries="0" GracePeriod="7s" {_build.FakeClaudeAttributes} />
+              </Target>
+              <ItemGroup>
+                <ClaudePrompt Include="stubborn" Prompt="@fake ignore_sigterm hang" />
+              </ItemGroup>
+            """).Build();
+
+        Assert.Equal("CCR006", Assert.Single(run.Errors).Code);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_scratch.Directory, "obj", "claude", "summary.json")));
+        Assert.InRange(summary.RootElement.GetProperty("prompts")[0].GetProperty("durationMs").GetInt64(), 7000, long.MaxValue);
+    }
+
+    [Fact]
     public void A_bad_prompts_file_is_an_error_with_line_and_column_and_starts_no_claude()
     {
         var promptsFile = _scratch.WriteFile("prompts.json", """
@@ -279,5 +358,55 @@ public sealed class RunClaudeParallelTests : IDisposable
         build.GlobalProperties["ClaudeModel"] = "opus";
         Assert.True(build.Build().Succeeded);
         Assert.Equal(5, _scratch.Invocations().Count);
+    }
+
+    [Fact]
+    public void The_declarative_target_passes_the_Claude_properties_of_every_option_to_the_task()
+    {
+        _scratch.WriteFile("prompts.json", """{ "prompts": [ { "id": "slow", "prompt": "@fake sleep=1500" }, { "id": "hangs", "prompt": "@fake hang", "timeout": "500ms" } ] }""");
+        var build = _build.WithProject($"""
+              <PropertyGroup>
+                <RunClaudeOnBuild>true</RunClaudeOnBuild>
+                <ClaudePath>{FakeClaudeScratch.FakeClaudePath}</ClaudePath>
+                <ClaudeEnvironmentVariables>{_scratch.EnvironmentItems()}</ClaudeEnvironmentVariables>
+                <ClaudeAllowedTools>Read</ClaudeAllowedTools>
+                <ClaudeDisallowedTools>Write</ClaudeDisallowedTools>
+                <ClaudeMaxTurns>3</ClaudeMaxTurns>
+                <ClaudeMaxBudgetUsd>1.5</ClaudeMaxBudgetUsd>
+                <ClaudeAppendSystemPrompt>Be brief.</ClaudeAppendSystemPrompt>
+                <ClaudeAdditionalArguments>--bare</ClaudeAdditionalArguments>
+                <ClaudeRetries>1</ClaudeRetries>
+                <ClaudeRetryTimeouts>true</ClaudeRetryTimeouts>
+                <ClaudeMaxRetryDelay>40ms</ClaudeMaxRetryDelay>
+                <ClaudeGracePeriod>1s</ClaudeGracePeriod>
+                <ClaudeHeartbeatInterval>100ms</ClaudeHeartbeatInterval>
+              </PropertyGroup>
+              <ItemGroup>
+                <ClaudePrompts Include="prompts.json" />
+              </ItemGroup>
+              <Target Name="Build" />
+            """);
+        foreach (var name in new[] { "ClaudeMaxRetryDelay", "ClaudeGracePeriod", "ClaudeHeartbeatInterval" })
+        {
+            build.GlobalProperties[name] = "soon";
+        }
+
+        var invalid = build.Build();
+
+        Assert.Equal(["GracePeriod", "HeartbeatInterval", "MaxRetryDelay"], invalid.Errors.Where(e => e.Code == "CCR102").Select(e => e.Message!.Split(' ')[0]).Order());
+        Assert.Empty(_scratch.Invocations());
+
+        build.GlobalProperties.Clear();
+        var run = build.Build();
+
+        Assert.Equal("CCR006", Assert.Single(run.Errors).Code);
+        var invocations = _scratch.Invocations();
+        Assert.Equal(2, invocations.Count(i => i.Prompt.AsSpan().SequenceEqual("@fake hang"u8)));
+        var slow = Assert.Single(invocations, i => i.Prompt.AsSpan().SequenceEqual("@fake sleep=1500"u8));
+        Assert.Equal(
+            ["-p", "--output-format", "stream-json", "--verbose", "--max-turns", "3", "--max-budget-usd", "1.5", "--allowedTools", "Read",
+             "--disallowedTools", "Write", "--append-system-prompt", "Be brief.", "--dangerously-skip-permissions", "--bare"],
+            slow.Args);
+        Assert.Contains(run.HighMessages, m => m.Contains(" done, ", StringComparison.Ordinal) && m.Contains(" running", StringComparison.Ordinal));
     }
 }
