@@ -47,7 +47,8 @@ gcc -O2 -static -o "$fake" "$root/bench/fake/fake-claude.c" 2>/dev/null || gcc -
 
 log "publishing the .NET baseline and ClaudeRunner (Release)"
 dotnet publish "$root/bench/Baseline" -c Release -o "$work/baseline" --nologo -v:q >&2
-runners=(xargs parallel baseline)
+dotnet publish "$root/bench/CoreDriver" -c Release -o "$work/core" --nologo -v:q >&2
+runners=(xargs parallel baseline core)
 cli=()
 if [ -d "$root/src/ClaudeRunner.Cli" ]; then
   dotnet publish "$root/src/ClaudeRunner.Cli" -c Release -o "$work/cli" --nologo -v:q >&2
@@ -111,6 +112,7 @@ command_for() { # runner workload-dir out-dir → cmd array
     xargs) cmd=(xargs -P "$parallelism" -n 1 -a "$dir/list.txt" sh -c "exec \"\$0\" $claude_args <\"\$1\" >\"$out/\${1##*/}.jsonl\" 2>\"$out/\${1##*/}.err\"" "$fake") ;;
     parallel) cmd=(env PARALLEL_SHELL=/bin/sh parallel --will-cite -j "$parallelism" "exec $fake $claude_args <{} >$out/{/}.jsonl 2>$out/{/}.err" :::: "$dir/list.txt") ;;
     baseline) cmd=("$work/baseline/Baseline" "$fake" "$parallelism" "$dir/list.txt" "$out") ;;
+    core) cmd=("$work/core/CoreDriver" "$fake" "$parallelism" "$dir/prompts.json" "$out") ;;
     cli) cmd=("${cli[@]}" "$dir/prompts.json" --max-parallel "$parallelism" --claude "$fake" --log-dir "$out" --quiet) ;;
     msbuild) cmd=("${msbuild_command[@]}" -p:BenchPrompts="$dir/prompts.json" -p:BenchParallel="$parallelism" -p:BenchClaude="$fake" -p:BenchLogs="$out") ;;
     msbuild-empty) cmd=("${msbuild_command[@]}" -p:BenchEmpty=true -p:BenchLogs="$out") ;;
@@ -221,7 +223,7 @@ title() {
       f)   echo "| build | wall median (s) | range (s) | CPU (s) | peak RSS (MB) |"
            echo "|---|---:|---:|---:|---:|" ;;
     esac
-    for r in xargs parallel baseline cli msbuild msbuild-empty; do
+    for r in xargs parallel baseline core cli msbuild msbuild-empty; do
       wall=$(stat "$w" "$r" 4)
       [ -n "$wall" ] || continue
       rss=$(mb "$(stat "$w" "$r" 5)") cpu=$(stat "$w" "$r" 6)
