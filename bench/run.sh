@@ -6,11 +6,13 @@
 #   --quick       one run of smaller workloads, for development (the figures mean little)
 #   --runs N      runs per runner and workload (default: 5 for a b f, 3 for c d e)
 #   --workloads   which workloads, e.g. "ab" (default: abcdef)
-#   --work DIR    scratch directory (default: /tmp/claude-runner-bench; emptied first)
+#   --work DIR    scratch directory, emptied first (default: /dev/shm/claude-runner-bench, a tmpfs:
+#                 the runners write their outputs there, so disk speed does not hide their own cost)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-work=/tmp/claude-runner-bench
+work=/dev/shm/claude-runner-bench
+[ -d /dev/shm ] && [ -w /dev/shm ] || work=/tmp/claude-runner-bench
 quick=0
 runs=
 workloads=abcdef
@@ -39,20 +41,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
 fi
 
-rm -rf "$work"
-mkdir -p "$work/bin" "$work/out"
-fake=$work/bin/fake-claude
+# Executables live apart from the scratch directory: /dev/shm is mounted noexec on many machines.
+tools=${TMPDIR:-/tmp}/claude-runner-bench-tools
+rm -rf "$work" "$tools"
+mkdir -p "$work/out" "$tools"
+fake=$tools/fake-claude
 # Static when libc.a is there: a static binary starts about 0.15 ms sooner.
 gcc -O2 -static -o "$fake" "$root/bench/fake/fake-claude.c" 2>/dev/null || gcc -O2 -o "$fake" "$root/bench/fake/fake-claude.c"
 
 log "publishing the .NET baseline and ClaudeRunner (Release)"
-dotnet publish "$root/bench/Baseline" -c Release -o "$work/baseline" --nologo -v:q >&2
-dotnet publish "$root/bench/CoreDriver" -c Release -o "$work/core" --nologo -v:q >&2
+dotnet publish "$root/bench/Baseline" -c Release -o "$tools/baseline" --nologo -v:q >&2
+dotnet publish "$root/bench/CoreDriver" -c Release -o "$tools/core" --nologo -v:q >&2
 runners=(xargs parallel baseline core)
 cli=()
 if [ -d "$root/src/ClaudeRunner.Cli" ]; then
-  dotnet publish "$root/src/ClaudeRunner.Cli" -c Release -o "$work/cli" --nologo -v:q >&2
-  if [ -x "$work/cli/claude-runner" ]; then cli=("$work/cli/claude-runner"); else cli=(dotnet "$work/cli/claude-runner.dll"); fi
+  dotnet publish "$root/src/ClaudeRunner.Cli" -c Release -o "$tools/cli" --nologo -v:q >&2
+  if [ -x "$tools/cli/claude-runner" ]; then cli=("$tools/cli/claude-runner"); else cli=(dotnet "$tools/cli/claude-runner.dll"); fi
   runners+=(cli)
 else
   log "src/ClaudeRunner.Cli is not there yet: the CLI is not measured"
@@ -105,14 +109,16 @@ generate() { # name count mode
 # --dangerously-skip-permissions, writes the prompt to its stdin, and keeps its stdout and stderr
 # in files of the output directory. xargs and parallel need a shell for the redirections: it
 # replaces itself with the fake (exec), and /bin/sh is dash.
+# A real run has an API key in its environment: ClaudeRunner then masks it in every line it logs.
+export ANTHROPIC_API_KEY=sk-ant-bench-0000000000000000
 claude_args='-p --output-format stream-json --verbose --dangerously-skip-permissions'
 command_for() { # runner workload-dir out-dir → cmd array
   local dir=$2 out=$3
   case $1 in
     xargs) cmd=(xargs -P "$parallelism" -n 1 -a "$dir/list.txt" sh -c "exec \"\$0\" $claude_args <\"\$1\" >\"$out/\${1##*/}.jsonl\" 2>\"$out/\${1##*/}.err\"" "$fake") ;;
     parallel) cmd=(env PARALLEL_SHELL=/bin/sh parallel --will-cite -j "$parallelism" "exec $fake $claude_args <{} >$out/{/}.jsonl 2>$out/{/}.err" :::: "$dir/list.txt") ;;
-    baseline) cmd=("$work/baseline/Baseline" "$fake" "$parallelism" "$dir/list.txt" "$out") ;;
-    core) cmd=("$work/core/CoreDriver" "$fake" "$parallelism" "$dir/prompts.json" "$out") ;;
+    baseline) cmd=("$tools/baseline/Baseline" "$fake" "$parallelism" "$dir/list.txt" "$out") ;;
+    core) cmd=("$tools/core/CoreDriver" "$fake" "$parallelism" "$dir/prompts.json" "$out") ;;
     cli) cmd=("${cli[@]}" "$dir/prompts.json" --max-parallel "$parallelism" --claude "$fake" --log-dir "$out" --quiet) ;;
     msbuild) cmd=("${msbuild_command[@]}" -p:BenchPrompts="$dir/prompts.json" -p:BenchParallel="$parallelism" -p:BenchClaude="$fake" -p:BenchLogs="$out") ;;
     msbuild-empty) cmd=("${msbuild_command[@]}" -p:BenchEmpty=true -p:BenchLogs="$out") ;;
@@ -141,6 +147,7 @@ measure() { # workload runner run
     [ "$done" -eq "$count" ] || { log "$2 left $done of $count outputs on workload $1"; exit 1; }
     first=$(awk -v s="$start" 'NR == 1 || $1 < m { m = $1 } END { printf "%.3f", m - s / 1e9 }' "$stamps")
   fi
+  rm -rf "$out"
   read -r kb user sys < "$rss"
   printf '%s\t%s\t%s\t%.3f\t%s\t%.2f\t%s\n' "$1" "$2" "$3" "$(( end - start ))e-9" "$kb" "$(echo "$user $sys" | awk '{ print $1 + $2 }')" "$first" >> "$results"
   log "$1 $2 run $3: $(tail -1 "$results" | cut -f4-7 | tr '\t' ' ')"
