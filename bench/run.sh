@@ -2,10 +2,11 @@
 # Benchmarks ClaudeRunner (CLI and MSBuild task) against xargs -P, GNU parallel and a minimal .NET
 # runner, all driving the same native fake claude with the same prompts. See bench/README.md.
 #
-# usage: bench/run.sh [--quick] [--runs N] [--workloads abcdef] [--work DIR]
+# usage: bench/run.sh [--quick] [--runs N] [--workloads abcdef] [--runners LIST] [--work DIR]
 #   --quick       one run of smaller workloads, for development (the figures mean little)
 #   --runs N      runs per runner and workload (default: 5 for a b f, 3 for c d e)
 #   --workloads   which workloads, e.g. "ab" (default: abcdef)
+#   --runners     which runners, comma-separated (default: all of xargs,parallel,baseline,core,cli,msbuild)
 #   --work DIR    scratch directory, emptied first (default: /dev/shm/claude-runner-bench, a tmpfs:
 #                 the runners write their outputs there, so disk speed does not hide their own cost)
 set -euo pipefail
@@ -16,14 +17,16 @@ work=/dev/shm/claude-runner-bench
 quick=0
 runs=
 workloads=abcdef
+only=
 parallelism=8
 while [ $# -gt 0 ]; do
   case $1 in
     --quick) quick=1 ;;
     --runs) runs=$2; shift ;;
     --workloads) workloads=$2; shift ;;
+    --runners) only=",$2,"; shift ;;
     --work) work=$2; shift ;;
-    *) echo "usage: $0 [--quick] [--runs N] [--workloads abcdef] [--work DIR]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--quick] [--runs N] [--workloads abcdef] [--runners LIST] [--work DIR]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -52,7 +55,7 @@ gcc -O2 -static -o "$fake" "$root/bench/fake/fake-claude.c" 2>/dev/null || gcc -
 log "publishing the .NET baseline and ClaudeRunner (Release)"
 dotnet publish "$root/bench/Baseline" -c Release -o "$tools/baseline" --nologo -v:q >&2
 dotnet publish "$root/bench/CoreDriver" -c Release -o "$tools/core" --nologo -v:q >&2
-runners=(xargs parallel baseline core)
+runners=(spawn xargs parallel baseline core)
 cli=()
 if [ -d "$root/src/ClaudeRunner.Cli" ]; then
   dotnet publish "$root/src/ClaudeRunner.Cli" -c Release -o "$tools/cli" --nologo -v:q >&2
@@ -67,6 +70,12 @@ if [ -d "$root/src/ClaudeRunner.MSBuild" ]; then
   runners+=(msbuild)
 else
   log "src/ClaudeRunner.MSBuild is not there yet: the MSBuild task is not measured"
+fi
+
+if [ -n "$only" ]; then
+  chosen=()
+  for r in "${runners[@]}"; do [[ $only == *",$r,"* ]] && chosen+=("$r"); done
+  runners=("${chosen[@]}")
 fi
 
 # ---------------------------------------------------------------- workloads
@@ -109,12 +118,15 @@ generate() { # name count mode
 # --dangerously-skip-permissions, writes the prompt to its stdin, and keeps its stdout and stderr
 # in files of the output directory. xargs and parallel need a shell for the redirections: it
 # replaces itself with the fake (exec), and /bin/sh is dash.
+# "spawn" is the floor, not a runner: xargs starts the fake with no shell, no prompt on stdin (the
+# path is an ignored argument, stdin is /dev/null) and all output into one file.
 # A real run has an API key in its environment: ClaudeRunner then masks it in every line it logs.
 export ANTHROPIC_API_KEY=sk-ant-bench-0000000000000000
 claude_args='-p --output-format stream-json --verbose --dangerously-skip-permissions'
 command_for() { # runner workload-dir out-dir → cmd array
   local dir=$2 out=$3
   case $1 in
+    spawn) cmd=(xargs -P "$parallelism" -n 1 -a "$dir/list.txt" "$fake" $claude_args) ;;
     xargs) cmd=(xargs -P "$parallelism" -n 1 -a "$dir/list.txt" sh -c "exec \"\$0\" $claude_args <\"\$1\" >\"$out/\${1##*/}.jsonl\" 2>\"$out/\${1##*/}.err\"" "$fake") ;;
     parallel) cmd=(env PARALLEL_SHELL=/bin/sh parallel --will-cite -j "$parallelism" "exec $fake $claude_args <{} >$out/{/}.jsonl 2>$out/{/}.err" :::: "$dir/list.txt") ;;
     baseline) cmd=("$tools/baseline/Baseline" "$fake" "$parallelism" "$dir/list.txt" "$out") ;;
@@ -135,7 +147,7 @@ measure() { # workload runner run
   command_for "$2" "$dir" "$out"
   local start end first=
   start=$(date +%s%N)
-  if ! BENCH_STAMP_FILE=$stamps /usr/bin/time -f '%M %U %S' -o "$rss" "${cmd[@]}" >"$work/out/$1-$2.stdout" 2>&1; then
+  if ! BENCH_STAMP_FILE=$stamps /usr/bin/time -f '%M %U %S' -o "$rss" "${cmd[@]}" </dev/null >"$work/out/$1-$2.stdout" 2>&1; then
     log "$2 failed on workload $1 (run $3): see $work/out/$1-$2.stdout"; tail -5 "$work/out/$1-$2.stdout" >&2; exit 1
   fi
   end=$(date +%s%N)
@@ -143,7 +155,7 @@ measure() { # workload runner run
   . "$dir/facts"
   if [ "$2" != msbuild-empty ]; then
     local done
-    done=$(find "$out" -name '*.jsonl' | wc -l)
+    if [ "$2" = spawn ]; then done=$(grep -c '"type":"result"' "$work/out/$1-$2.stdout"); else done=$(find "$out" -name '*.jsonl' | wc -l); fi
     [ "$done" -eq "$count" ] || { log "$2 left $done of $count outputs on workload $1"; exit 1; }
     first=$(awk -v s="$start" 'NR == 1 || $1 < m { m = $1 } END { printf "%.3f", m - s / 1e9 }' "$stamps")
   fi
@@ -230,7 +242,7 @@ title() {
       f)   echo "| build | wall median (s) | range (s) | CPU (s) | peak RSS (MB) |"
            echo "|---|---:|---:|---:|---:|" ;;
     esac
-    for r in xargs parallel baseline core cli msbuild msbuild-empty; do
+    for r in spawn xargs parallel baseline core cli msbuild msbuild-empty; do
       wall=$(stat "$w" "$r" 4)
       [ -n "$wall" ] || continue
       rss=$(mb "$(stat "$w" "$r" 5)") cpu=$(stat "$w" "$r" 6)
