@@ -181,21 +181,26 @@ internal sealed class ClaudeAttempt
     private async Task PumpAsync(StreamReader reader, LineSplitter splitter)
     {
         var buffer = new char[16 * 1024];
-        try
+        while (await ReadAsync(reader, buffer).ConfigureAwait(false) is var read and > 0)
         {
-            int read;
-            while ((read = await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false)) > 0)
-            {
-                splitter.Feed(buffer.AsSpan(0, read));
-                _log.Flush();
-            }
-        }
-        catch (Exception ex) when (ex is ObjectDisposedException or IOException or InvalidOperationException)
-        {
-            // The pipe was closed under us after the drain limit.
+            splitter.Feed(buffer.AsSpan(0, read));
+            _log.Flush();
         }
 
         splitter.Complete();
+    }
+
+    /// <summary>Reads from a pipe; 0 at its end, and also when it was closed under us after the drain limit.</summary>
+    private static async Task<int> ReadAsync(StreamReader reader, char[] buffer)
+    {
+        try
+        {
+            return await reader.ReadAsync(buffer.AsMemory()).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ObjectDisposedException or IOException or InvalidOperationException)
+        {
+            return 0;
+        }
     }
 
     private void OnStdoutLine(string line)

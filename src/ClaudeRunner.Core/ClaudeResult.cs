@@ -50,17 +50,18 @@ internal sealed record ClaudeResult(
                 return null;
             }
 
+            // TryGet* throws on a null value, and the real CLI writes "api_error_status":null on success: check the kind first.
             return new ClaudeResult(
                 String(root, "subtype") ?? "unknown",
                 root.TryGetProperty("is_error", out var isError) && isError.ValueKind == JsonValueKind.True,
                 String(root, "result"),
                 String(root, "session_id"),
-                root.TryGetProperty("total_cost_usd", out var cost) && cost.TryGetDecimal(out var costValue) ? costValue : null,
-                root.TryGetProperty("num_turns", out var turns) && turns.TryGetInt32(out var turnsValue) ? turnsValue : null,
+                root.TryGetProperty("total_cost_usd", out var cost) && cost.ValueKind == JsonValueKind.Number && cost.TryGetDecimal(out var costValue) ? costValue : null,
+                root.TryGetProperty("num_turns", out var turns) && turns.ValueKind == JsonValueKind.Number && turns.TryGetInt32(out var turnsValue) ? turnsValue : null,
                 root.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object
                     ? new TokenUsage(Long(usage, "input_tokens"), Long(usage, "output_tokens"), Long(usage, "cache_creation_input_tokens"), Long(usage, "cache_read_input_tokens"))
                     : null,
-                root.TryGetProperty("api_error_status", out var status) && status.TryGetInt32(out var statusValue) ? statusValue : null,
+                root.TryGetProperty("api_error_status", out var status) && status.ValueKind == JsonValueKind.Number && status.TryGetInt32(out var statusValue) ? statusValue : null,
                 String(root, "api_error_type"),
                 root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array
                     ? [.. errors.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText())]
@@ -105,5 +106,5 @@ internal sealed record ClaudeResult(
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static long Long(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) && value.TryGetInt64(out var number) ? number : 0;
+        element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number) ? number : 0;
 }

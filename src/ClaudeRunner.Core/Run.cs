@@ -128,6 +128,11 @@ internal sealed class Run
                     last = await new ClaudeAttempt(command, marker, log, _redactor, output)
                         .RunAsync(prompt.Text, timeout, _request.GracePeriod, cancellation).ConfigureAwait(false);
                     log.EndAttempt(last);
+                    // Noted before the slot is released, so the prompt that gets the slot next sees it and does not start.
+                    if (!_retryPolicy.ShouldRetry(last.Outcome, attempts, retries))
+                    {
+                        NoteFinalOutcome(prompt, last.Outcome, cancellation);
+                    }
                 }
                 finally
                 {
@@ -159,10 +164,13 @@ internal sealed class Run
                 }
             }
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The logs could not be written: the prompt still gets its row.
-            last = new AttemptResult(Outcome.LaunchFailed, $"The runner could not write the logs in '{_logDirectory}': {ex.Message}", last?.ExitCode, last?.Result, last?.SessionId, first?.Start ?? DateTimeOffset.Now, DateTimeOffset.Now);
+            // Whatever went wrong in the runner itself, the prompt keeps its row in the summary.
+            var message = ex is IOException or UnauthorizedAccessException
+                ? $"The runner could not write the logs in '{_logDirectory}': {ex.Message}"
+                : $"The runner failed on this prompt: {ex.GetType().Name}: {ex.Message}";
+            last = new AttemptResult(Outcome.Failed, message, last?.ExitCode, last?.Result, last?.SessionId, first?.Start ?? DateTimeOffset.Now, DateTimeOffset.Now);
         }
         finally
         {
@@ -174,10 +182,7 @@ internal sealed class Run
             return NotStarted(prompt, Outcome.Cancelled, NotStartedReason(cancellation) ?? "Not started.");
         }
 
-        if (!last.Outcome.Equals(Outcome.Succeeded) && _request.FailFast && !cancellation.IsCancellationRequested)
-        {
-            _failFastCause ??= prompt.Id;
-        }
+        NoteFinalOutcome(prompt, last.Outcome, cancellation);
 
         return new PromptResult
         {
@@ -187,7 +192,7 @@ internal sealed class Run
             Location = prompt.Location,
             ExitCode = last.ExitCode,
             Attempts = attempts,
-            Start = first!.Start,
+            Start = first?.Start ?? last.Start,
             End = last.End,
             CostUsd = cost,
             Tokens = tokens,
@@ -197,6 +202,14 @@ internal sealed class Run
             LogFile = log?.LogPath,
             StreamFile = log?.StreamPath,
         };
+    }
+
+    private void NoteFinalOutcome(Prompt prompt, Outcome outcome, CancellationToken cancellation)
+    {
+        if (outcome != Outcome.Succeeded && _request.FailFast && !cancellation.IsCancellationRequested)
+        {
+            _failFastCause ??= prompt.Id;
+        }
     }
 
     private string? NotStartedReason(CancellationToken cancellation) =>

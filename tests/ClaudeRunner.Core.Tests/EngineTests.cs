@@ -297,6 +297,20 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
+    public async Task Fail_fast_notes_the_failure_before_the_next_prompt_can_take_the_slot()
+    {
+        // The freed slot wakes the next prompt at once: a failure noted after the release lets it start.
+        // Repeated because the window is small; once the failure is noted first, no repetition can start a prompt after it.
+        // (Prompts may take the slot in any order, so the assertion is that the failing one started last.)
+        for (var run = 0; run < 10; run++)
+        {
+            using var scratch = new FakeClaudeScratch();
+            await FakeRuns.RunAsync(FakeRuns.Request(scratch, "@fake is_error\nfirst", "second", "third") with { MaxParallel = 1, FailFast = true });
+            Assert.StartsWith("@fake is_error", System.Text.Encoding.UTF8.GetString(scratch.Invocations()[^1].Prompt), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Without_fail_fast_everything_runs_and_the_failures_are_listed()
     {
         var summary = await FakeRuns.RunAsync(FakeRuns.Request(_scratch, "@fake is_error\nbad", "good one", "good two"));
@@ -392,6 +406,19 @@ public sealed class EngineTests : IDisposable
         Assert.Contains(SecretRedactor.Mask, written, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, written, StringComparison.Ordinal);
         Assert.DoesNotContain(observer.Events, e => e.ToString()!.Contains(secret, StringComparison.Ordinal) || (e is PromptStarted s && s.CommandLine.Contains(secret, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_prompt_whose_log_cannot_be_written_still_gets_its_row()
+    {
+        // A directory where the prompt's log file should be makes the log unwritable even for root.
+        Directory.CreateDirectory(Path.Combine(_scratch.LogDirectory, "blocked.jsonl"));
+        var summary = await FakeRuns.RunAsync(FakeRuns.Request(_scratch, [new PromptInput("x", "blocked"), new PromptInput("y", "fine")]));
+        Assert.Equal(2, summary.Results.Count);
+        Assert.Equal(Outcome.Failed, summary.Results[0].Outcome);
+        Assert.Contains("could not write the logs", summary.Results[0].Message, StringComparison.Ordinal);
+        Assert.Equal(Outcome.Succeeded, summary.Results[1].Outcome);
+        Assert.True(File.Exists(summary.SummaryFile));
     }
 
     [Fact]

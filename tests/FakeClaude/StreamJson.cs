@@ -186,6 +186,11 @@ internal sealed class StreamJson(Stream stdout, string sessionId, string model)
             w.WriteNumber("api_error_status", status);
             w.WriteString("api_error_type", ApiErrorType(status));
         }
+        else if (r.Errors is null)
+        {
+            // The real CLI writes an explicit null on success (subtype "success"); error subtypes omit the key.
+            w.WriteNull("api_error_status");
+        }
 
         if (r.Errors is { } errors)
         {

@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace ClaudeRunner.Cli;
+
+/// <summary>
+/// Progress as plain time-stamped lines, for CI logs and pipes: one line per start, retry and finish,
+/// and a heartbeat. Output of the prompts themselves stays in their logs.
+/// </summary>
+internal sealed class PlainProgress(TextWriter output) : IRunObserver
+{
+    public void OnEvent(RunEvent runEvent)
+    {
+        var line = runEvent switch
+        {
+            RunStarted started => $"running {Count(started.Prompts.Count)}, at most {started.MaxParallel} at once; logs in {started.LogDirectory}",
+            PromptStarted started => $"started {started.Prompt.Id} (attempt {started.Attempt}/{started.MaxAttempts})",
+            PromptRetrying retrying => $"{retrying.Prompt.Id} retrying in {OptionText.FormatDuration(retrying.Delay)} (attempt {retrying.NextAttempt}/{retrying.MaxAttempts}) after {retrying.Reason}: {retrying.Message}",
+            PromptFinished finished => ResultText.Finished(finished.Result),
+            Heartbeat heartbeat => heartbeat.ToString(),
+            RunFinished finished => ResultText.Totals(finished.Summary),
+            _ => null,
+        };
+        if (line is not null)
+        {
+            output.WriteLine($"[{runEvent.Time.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}] {line}");
+        }
+    }
+
+    private static string Count(int prompts) => prompts == 1 ? "1 prompt" : $"{prompts} prompts";
+}

@@ -1,0 +1,3 @@
+using ClaudeRunner.Cli;
+
+return await new RunnerCommand(Console.In, Console.Out, Console.Error).InvokeAsync(args);

@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace ClaudeRunner.Tests;
+
+/// <summary>What a claude-runner process printed and how it exited.</summary>
+public sealed record CliResult(int ExitCode, string Output, string Error)
+{
+    public string[] OutputLines => Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    public override string ToString() => $"exit code {ExitCode}\n--- stdout ---\n{Output}\n--- stderr ---\n{Error}";
+}
+
+/// <summary>
+/// claude-runner as a real process (the executable the project reference copies beside the tests),
+/// run in a scratch directory with FakeClaude's records pointed there. Standard output and error are
+/// pipes, so the CLI is in its non-terminal mode.
+/// </summary>
+public sealed class CliProcess : IDisposable
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(2);
+    private readonly Process _process;
+    private readonly Task<string> _output;
+    private readonly Task<string> _error;
+
+    private CliProcess(Process process)
+    {
+        _process = process;
+        _output = process.StandardOutput.ReadToEndAsync();
+        _error = process.StandardError.ReadToEndAsync();
+    }
+
+    public static string ExecutablePath { get; } = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "claude-runner.exe" : "claude-runner");
+
+    public int Id => _process.Id;
+
+    /// <summary>Starts claude-runner with <paramref name="args"/> and <paramref name="stdin"/> (null: empty standard input).</summary>
+    public static CliProcess Start(FakeClaudeScratch scratch, string? stdin, params string[] args)
+    {
+        var start = new ProcessStartInfo(ExecutablePath)
+        {
+            WorkingDirectory = scratch.Directory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in scratch.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("claude-runner did not start.");
+        process.StandardInput.Write(stdin ?? string.Empty);
+        process.StandardInput.Close();
+        return new CliProcess(process);
+    }
+
+    /// <summary>Runs claude-runner to the end.</summary>
+    public static async Task<CliResult> RunAsync(FakeClaudeScratch scratch, string? stdin, params string[] args)
+    {
+        using var cli = Start(scratch, stdin, args);
+        return await cli.WaitAsync();
+    }
+
+    /// <summary>Runs claude-runner with FakeClaude as claude and no retries, plus <paramref name="args"/>.</summary>
+    public static Task<CliResult> RunWithFakeAsync(FakeClaudeScratch scratch, string? stdin, params string[] args) =>
+        RunAsync(scratch, stdin, [.. args, "--claude", FakeClaudeScratch.FakeClaudePath, "--retry", "0"]);
+
+    public async Task<CliResult> WaitAsync()
+    {
+        await _process.WaitForExitAsync().WaitAsync(Deadline);
+        return new CliResult(_process.ExitCode, await _output.WaitAsync(Deadline), await _error.WaitAsync(Deadline));
+    }
+
+    /// <summary>Sends a signal the way a terminal or a CI runner would.</summary>
+    public void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,282 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace ClaudeRunner.Tests;
+
+/// <summary>claude-runner run as a process against FakeClaude: inputs, exit codes, plain output, signals.</summary>
+public sealed partial class CliRunTests : IDisposable
+{
+    private readonly FakeClaudeScratch _scratch = new();
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Fact]
+    public async Task A_prompts_file_runs_every_prompt_and_exits_0()
+    {
+        _scratch.WriteFile("prompts.json", """{"prompts": ["first", {"id": "second", "prompt": "second"}]}""");
+
+        var result = await CliProcess.RunWithFakeAsync(_scratch, null, "prompts.json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("All 2 prompts succeeded", result.OutputLines[^1]);
+        Assert.Equal(["first", "second"], _scratch.Invocations().Select(PromptText).Order());
+        Assert.True(File.Exists(Path.Combine(_scratch.Directory, "claude-logs", "summary.json")), "the default log directory is claude-logs under the current directory");
+        Assert.Equal(string.Empty, result.Error);
+    }
+
+    [Fact]
+    public async Task Standard_input_is_read_when_no_file_is_given()
+    {
+        var result = await CliProcess.RunWithFakeAsync(_scratch, """{"prompts":["a","b"]}""");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("All 2 prompts succeeded", result.OutputLines[^1]);
+        Assert.Equal(["a", "b"], _scratch.Invocations().Select(PromptText).Order());
+    }
+
+    [Fact]
+    public async Task A_dash_reads_standard_input_beside_files()
+    {
+        _scratch.WriteFile("one.json", """{"prompts": ["from one"]}""");
+        _scratch.WriteFile("two.json", """{"prompts": ["from two", "also two"]}""");
+
+        var result = await CliProcess.RunWithFakeAsync(_scratch, """{"prompts":["from stdin"]}""", "one.json", "-", "two.json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("All 4 prompts succeeded", result.OutputLines[^1]);
+        Assert.Equal(["also two", "from one", "from stdin", "from two"], _scratch.Invocations().Select(PromptText).Order());
+    }
+
+    [Fact]
+    public async Task A_failed_prompt_exits_1_and_names_its_log()
+    {
+        var result = await CliProcess.RunWithFakeAsync(_scratch, """{"prompts":[{"id":"good","prompt":"fine"},{"id":"bad","prompt":"@fake is_error"}]}""");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var lines = result.OutputLines;
+        Assert.Equal("1 of 2 prompts failed", lines[^2]);
+        Assert.StartsWith("  bad: Failed: ", lines[^1], StringComparison.Ordinal);
+        Assert.EndsWith($"(log: {Path.Combine(_scratch.Directory, "claude-logs", "bad.log")})", lines[^1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invalid_JSON_exits_2_naming_file_line_and_column_and_runs_nothing()
+    {
+        _scratch.WriteFile("bad.json", "{\n  \"prompts\": [\n    \"a\",,\n  ]\n}");
+
+        var result = await CliProcess.RunWithFakeAsync(_scratch, null, "bad.json");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.StartsWith($"{Path.Combine(_scratch.Directory, "bad.json")}(3,9): error: ", result.Error, StringComparison.Ordinal);
+        Assert.Empty(_scratch.Invocations());
+        Assert.Equal(string.Empty, result.Output);
+    }
+
+    [Fact]
+    public async Task Every_invalid_prompt_is_reported_with_its_location()
+    {
+        _scratch.WriteFile("prompts.json", "{\"prompts\": [\n  {\"prompt\": \"a\", \"maxTurns\": \"ten\"},\n  {\"prompt\": \"b\", \"colour\": 1}\n]}");
+
+        var result = await CliProcess.RunWithFakeAsync(_scratch, null, "prompts.json");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        var errors = result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, errors.Length);
+        Assert.Matches(@"prompts\.json\(2,\d+\): error: ", errors[0]);
+        Assert.Matches(@"prompts\.json\(3,\d+\): error: .*colour", errors[1]);
+    }
+
+    [Theory]
+    [InlineData("""{"prompts":[]}""")]
+    [InlineData("")]
+    public async Task An_empty_set_of_prompts_exits_2(string stdin)
+    {
+        var result = await CliProcess.RunWithFakeAsync(_scratch, stdin);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("No prompts provided", result.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--bogus", "Unknown option '--bogus'")]
+    [InlineData("--max-parallel 0", "--max-parallel must be a whole number of at least 1 (got '0')")]
+    [InlineData("--max-parallel many", "--max-parallel must be a whole number of at least 1 (got 'many')")]
+    [InlineData("--retry -1", "--retry must be a whole number of at least 0 (got '-1')")]
+    [InlineData("--timeout soon", "--timeout must be a positive duration")]
+    [InlineData("--permission-mode yolo", "--permission-mode must be one of")]
+    [InlineData("--log-dir", "'--log-dir'")]
+    [InlineData("missing.json", "missing.json")]
+    public async Task A_bad_command_line_exits_2_with_a_message_and_runs_nothing(string args, string message)
+    {
+        _scratch.WriteFile("prompts.json", """{"prompts":["a"]}""");
+        string[] arguments = args.EndsWith(".json", StringComparison.Ordinal) ? [args] : ["prompts.json", .. args.Split(' ')];
+
+        var result = await CliProcess.RunAsync(_scratch, null, ["--claude", FakeClaudeScratch.FakeClaudePath, .. arguments]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(message, result.Error, StringComparison.Ordinal);
+        Assert.Empty(_scratch.Invocations());
+    }
+
+    [Fact]
+    public async Task Dry_run_prints_each_command_and_starts_nothing()
+    {
+        _scratch.WriteFile("prompts.json", """{"prompts":[{"id":"one","prompt":"a"},{"id":"two","prompt":"b","maxTurns":3}]}""");
+
+        var result = await CliProcess.RunWithFakeAsync(_scratch, null, "prompts.json", "--dry-run", "--model", "opus");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(2, result.OutputLines.Length);
+        Assert.StartsWith($"one: {FakeClaudeScratch.FakeClaudePath} -p --output-format stream-json --verbose", result.OutputLines[0], StringComparison.Ordinal);
+        Assert.Contains("--model opus", result.OutputLines[0], StringComparison.Ordinal);
+        Assert.StartsWith("two: ", result.OutputLines[1], StringComparison.Ordinal);
+        Assert.Contains("--max-turns 3", result.OutputLines[1], StringComparison.Ordinal);
+        Assert.Empty(_scratch.Invocations());
+        Assert.False(Directory.Exists(Path.Combine(_scratch.Directory, "claude-logs")));
+    }
+
+    [Fact]
+    public async Task Options_reach_claude_and_the_engine()
+    {
+        var result = await CliProcess.RunWithFakeAsync(
+            _scratch,
+            """{"prompts":["@fake sleep=300\na","@fake sleep=300\nb","@fake sleep=300\nc"]}""",
+            "--max-parallel=1", "--model", "opus", "--permission-mode", "acceptedits", "--no-skip-permissions",
+            "--log-dir", "out/logs", "--summary", "reports/run.json", "--junit", "reports/junit.xml");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(1, _scratch.MaxConcurrency());
+        var args = _scratch.Invocations()[0].Args;
+        Assert.Equal("opus", args[args.ToList().IndexOf("--model") + 1]);
+        Assert.Equal("acceptEdits", args[args.ToList().IndexOf("--permission-mode") + 1]);
+        Assert.DoesNotContain("--dangerously-skip-permissions", args);
+        Assert.True(Directory.Exists(Path.Combine(_scratch.Directory, "out", "logs")));
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_scratch.Directory, "reports", "run.json")));
+        Assert.Equal(3, summary.RootElement.GetProperty("totals").GetProperty("succeeded").GetInt32());
+        Assert.True(File.Exists(Path.Combine(_scratch.Directory, "reports", "junit.xml")));
+    }
+
+    [Fact]
+    public async Task Timeout_and_retry_options_apply_to_every_prompt()
+    {
+        var result = await CliProcess.RunAsync(
+            _scratch,
+            """{"prompts":[{"id":"slow","prompt":"@fake hang"},{"id":"flaky","prompt":"@fake fail_first=1"}]}""",
+            "--claude", FakeClaudeScratch.FakeClaudePath, "--timeout", "1500ms", "--retry", "1", "--retry-delay", "0");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains(result.OutputLines, line => line.Contains("] slow finished with", StringComparison.Ordinal) && line.Contains("(TimedOut, ", StringComparison.Ordinal));
+        Assert.Contains(result.OutputLines, line => PlainLine().IsMatch(line) && line.EndsWith("] started flaky (attempt 2/2)", StringComparison.Ordinal));
+        Assert.Contains(result.OutputLines, line => line.Contains("] flaky finished with exit code 0 (Succeeded, ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Fail_fast_starts_nothing_after_the_first_failure()
+    {
+        var result = await CliProcess.RunWithFakeAsync(_scratch, """{"prompts":["@fake is_error","b","c","d","e","f"]}""", "--fail-fast", "--max-parallel", "1");
+
+        // The engine may start prompts in any order: whatever ran before the failure, nothing ran after it.
+        Assert.True(result.ExitCode == 1, result.ToString());
+        var invocations = _scratch.Invocations();
+        Assert.StartsWith("@fake is_error", System.Text.Encoding.UTF8.GetString(invocations[^1].Prompt), StringComparison.Ordinal);
+        var notStarted = result.OutputLines.Count(line => line.EndsWith("Not started: fail-fast after 'fake-is-error-cb8853bc' failed.", StringComparison.Ordinal) && line.StartsWith('['));
+        Assert.Equal(6, invocations.Count + notStarted);
+    }
+
+    [Fact]
+    public async Task Plain_output_has_time_stamped_start_finish_and_heartbeat_lines_and_ends_with_the_result()
+    {
+        var result = await CliProcess.RunWithFakeAsync(
+            _scratch,
+            """{"prompts":[{"id":"quick","prompt":"q"},{"id":"slow","prompt":"@fake sleep=1500 cost=0.5\nslow"}]}""",
+            "--heartbeat", "200ms");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var lines = result.OutputLines;
+        Assert.All(lines[..^1], line => Assert.Matches(PlainLine(), line));
+        Assert.EndsWith($"] running 2 prompts, at most 4 at once; logs in {Path.Combine(_scratch.Directory, "claude-logs")}", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines, line => line.EndsWith("] started quick (attempt 1/1)", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.EndsWith("] started slow (attempt 1/1)", StringComparison.Ordinal));
+        Assert.Contains(lines, line => Regex.IsMatch(line, @"\] quick finished with exit code 0 \(Succeeded, \d+(ms|\.?\d*s), \$0\.0123\)$"));
+        Assert.Contains(lines, line => Regex.IsMatch(line, @"\] slow finished with exit code 0 \(Succeeded, \d+(\.\d)?s, \$0\.5000\)$"));
+        Assert.Contains(lines, line => Regex.IsMatch(line, @"\] 1/2 done, 1 running, ETA (\d+ms|\d+(\.\d)?s)$"));
+        Assert.Matches(@"\] finished in [\d.]+s, cost \$0\.5123; summary: .*summary\.json, JUnit: .*junit\.xml$", lines[^2]);
+        Assert.Equal("All 2 prompts succeeded", lines[^1]);
+        Assert.Equal(string.Empty, result.Error);
+    }
+
+    [Fact]
+    public async Task Quiet_prints_only_the_result()
+    {
+        var result = await CliProcess.RunWithFakeAsync(_scratch, """{"prompts":["a",{"id":"bad","prompt":"@fake is_error"}]}""", "--quiet");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(2, result.OutputLines.Length);
+        Assert.Equal("1 of 2 prompts failed", result.OutputLines[0]);
+        Assert.StartsWith("  bad: Failed: ", result.OutputLines[1], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("TERM", 143)]
+    [InlineData("INT", 130)]
+    public async Task A_termination_signal_stops_every_child_writes_the_summary_and_exits_with_its_code(string signal, int exitCode)
+    {
+        using var cli = CliProcess.Start(_scratch, """{"prompts":["@fake hang\none","@fake hang\ntwo","three"]}""", "--claude", FakeClaudeScratch.FakeClaudePath, "--max-parallel", "2", "--retry", "0");
+        await Eventually(() => _scratch.Invocations().Count == 2 && LogsHaveInit(2));
+        var children = _scratch.Invocations().Select(i => i.Pid).ToList();
+
+        cli.Signal(signal);
+        var result = await cli.WaitAsync();
+
+        Assert.True(result.ExitCode == exitCode, result.ToString());
+        Assert.All(children, pid => Assert.False(ProcessProbe.IsAlive(pid), $"claude process {pid} outlived the run"));
+        Assert.Contains($"stopped by SIG{signal}", result.Error, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_scratch.Directory, "claude-logs", "summary.json")));
+        Assert.True(summary.RootElement.GetProperty("cancelled").GetBoolean());
+        Assert.Equal(3, summary.RootElement.GetProperty("prompts").GetArrayLength());
+        Assert.Contains("3 of 3 prompts failed", result.OutputLines);
+    }
+
+    [Fact]
+    public async Task Version_and_help_exit_0()
+    {
+        var version = await CliProcess.RunAsync(_scratch, null, "--version");
+        var help = await CliProcess.RunAsync(_scratch, null, "--help");
+
+        Assert.True(version.ExitCode == 0, version.ToString());
+        Assert.Matches(@"^\d+\.\d+\.\d+", version.Output);
+        Assert.True(help.ExitCode == 0, help.ToString());
+        foreach (var option in new[] { "--max-parallel", "--log-dir", "--retry", "--timeout", "--claude", "--model", "--no-skip-permissions", "--permission-mode", "--fail-fast", "--summary", "--junit", "--dry-run", "--quiet", "--version" })
+        {
+            Assert.Contains(option, help.Output, StringComparison.Ordinal);
+        }
+    }
+
+    private static string PromptText(FakeInvocation invocation) =>
+        System.Text.Encoding.UTF8.GetString(invocation.Prompt).Split('\n').Last(line => !line.StartsWith("@fake", StringComparison.Ordinal));
+
+    // Both hanging prompts have printed their init line: they are running, not starting.
+    private bool LogsHaveInit(int count) =>
+        Directory.Exists(Path.Combine(_scratch.Directory, "claude-logs"))
+        && Directory.EnumerateFiles(Path.Combine(_scratch.Directory, "claude-logs"), "*.jsonl").Count(file => ReadShared(file).Contains("\"init\"", StringComparison.Ordinal)) >= count;
+
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold within 60 seconds");
+            await Task.Delay(50);
+        }
+    }
+
+    [GeneratedRegex(@"^\[\d\d:\d\d:\d\d\] \S")]
+    private static partial Regex PlainLine();
+}

@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ClaudeRunner.Tests;
+
+/// <summary>
+/// claude-runner on a terminal: util-linux <c>script</c> gives it a pseudo-terminal, so it draws the
+/// live display and the final table instead of plain lines.
+/// </summary>
+public sealed partial class TerminalDisplayTests : IDisposable
+{
+    // Spectre.Console treats these as CI and turns the live display off.
+    private static readonly string[] CiVariables =
+    [
+        "APPVEYOR", "bamboo_buildNumber", "BITBUCKET_REPO_OWNER", "BITBUCKET_REPO_SLUG", "BITBUCKET_COMMIT", "BITRISE_BUILD_URL",
+        "ContinuaCI.Version", "CI_SERVER", "GITHUB_ACTIONS", "GO_SERVER_URL", "JENKINS_URL", "BuildRunner", "TEAMCITY_VERSION", "TF_BUILD", "TRAVIS",
+    ];
+
+    private readonly FakeClaudeScratch _scratch = new();
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Fact]
+    public async Task On_a_terminal_the_live_display_shows_running_prompts_then_a_table_of_all()
+    {
+        _scratch.WriteFile("prompts.json", """{"prompts":[{"id":"quick","prompt":"q"},{"id":"slow","prompt":"@fake sleep=1500\nslow"}]}""");
+
+        var (exitCode, screen) = await RunOnTerminalAsync("prompts.json", "--claude", FakeClaudeScratch.FakeClaudePath, "--retry", "0");
+
+        Assert.True(exitCode == 0, screen);
+        Assert.Matches(@"1/2 done, 1 running · elapsed [\d.]+m?s · ETA", screen);
+        Assert.Matches(@"slow\s+attempt 1/1\s+[\d.]+m?s", screen);
+        Assert.Matches(@"│ Prompt\s+│ Outcome\s+│ Exit\s+│ Attempts\s+│ Duration\s+│ Cost", screen);
+        Assert.Matches(@"│ quick\s+│ Succeeded\s+│ 0\s+│ 1\s+│", screen);
+        Assert.Matches(@"│ slow\s+│ Succeeded\s+│ 0\s+│ 1\s+│", screen);
+        Assert.Contains("All 2 prompts succeeded", screen, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"\[\d\d:\d\d:\d\d\] started", screen);
+    }
+
+    [Fact]
+    public async Task Quiet_on_a_terminal_prints_only_the_result()
+    {
+        _scratch.WriteFile("prompts.json", """{"prompts":["a"]}""");
+
+        var (exitCode, screen) = await RunOnTerminalAsync("prompts.json", "--claude", FakeClaudeScratch.FakeClaudePath, "--quiet");
+
+        Assert.True(exitCode == 0, screen);
+        Assert.Equal("All 1 prompt succeeded", screen.Trim());
+    }
+
+    [Fact]
+    public async Task Without_a_file_and_with_standard_input_on_a_terminal_it_is_a_usage_error()
+    {
+        var (exitCode, screen) = await RunOnTerminalAsync("--claude", FakeClaudeScratch.FakeClaudePath);
+
+        Assert.True(exitCode == 2, screen);
+        Assert.Contains("No prompts file given and standard input is a terminal", screen, StringComparison.Ordinal);
+        Assert.Empty(_scratch.Invocations());
+    }
+
+    private async Task<(int ExitCode, string Screen)> RunOnTerminalAsync(params string[] args)
+    {
+        var command = string.Join(' ', new[] { CliProcess.ExecutablePath }.Concat(args).Select(arg => $"'{arg.Replace("'", "'\\''", StringComparison.Ordinal)}'"));
+        var start = new ProcessStartInfo("script", ["--quiet", "--flush", "--return", "--command", command, "/dev/null"])
+        {
+            WorkingDirectory = _scratch.Directory,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            UseShellExecute = false,
+        };
+        start.Environment["TERM"] = "xterm-256color";
+        foreach (var variable in CiVariables)
+        {
+            start.Environment.Remove(variable);
+        }
+
+        foreach (var (name, value) in _scratch.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var script = Process.Start(start) ?? throw new InvalidOperationException("script (util-linux) did not start.");
+        var output = script.StandardOutput.ReadToEndAsync();
+        var error = script.StandardError.ReadToEndAsync();
+        try
+        {
+            await script.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        finally
+        {
+            if (!script.HasExited)
+            {
+                script.Kill(entireProcessTree: true);
+            }
+        }
+
+        var screen = AnsiEscape().Replace(await output, string.Empty).Replace("\r", string.Empty, StringComparison.Ordinal) + await error;
+        return (script.ExitCode, screen);
+    }
+
+    [GeneratedRegex(@"\x1b(\[[0-9;?]*[A-Za-z]|[=>])")]
+    private static partial Regex AnsiEscape();
+}
