@@ -32,6 +32,7 @@ while [ $# -gt 0 ]; do
 done
 
 log() { echo "bench: $*" >&2; }
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 MSBUILDDISABLENODEREUSE=1
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # ---------------------------------------------------------------- tools
