@@ -47,10 +47,10 @@ internal sealed class Run
             var heartbeat = HeartbeatAsync(heartbeatStop.Token);
             try
             {
+                // Each task queues for its first slot before the next one is created, and the semaphore
+                // serves its queue in order, so prompts start in input order.
                 await Task.WhenAll(_prompts.Select(async (prompt, index) =>
                 {
-                    // Yield first so building 10,000 tasks does not run the first attempts inline.
-                    await Task.Yield();
                     var result = claudePath is null
                         ? NotStarted(prompt, Outcome.LaunchFailed, claudeError!)
                         : await RunPromptAsync(prompt, index, claudePath, slots, cancellation).ConfigureAwait(false);

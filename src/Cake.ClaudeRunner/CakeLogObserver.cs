@@ -1,0 +1,59 @@
+using System.Globalization;
+using Cake.Core.Diagnostics;
+using ClaudeRunner;
+
+namespace Cake.ClaudeRunner;
+
+/// <summary>Writes a run's events to Cake's log: progress at normal verbosity, commands at verbose, child output at diagnostic.</summary>
+internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
+{
+    public void OnEvent(RunEvent runEvent)
+    {
+        switch (runEvent)
+        {
+            case RunStarted started:
+                Write(Verbosity.Normal, LogLevel.Information, $"Running {Count(started.Prompts.Count)} with Claude, at most {started.MaxParallel} at once; logs in {started.LogDirectory}");
+                break;
+            case PromptStarted started:
+                Write(Verbosity.Normal, LogLevel.Information, $"[{started.Prompt.Id}] started{AttemptText(started.Attempt, started.MaxAttempts)}");
+                Write(Verbosity.Verbose, LogLevel.Verbose, $"[{started.Prompt.Id}] {started.CommandLine}");
+                break;
+            case PromptRetrying retrying:
+                Write(Verbosity.Minimal, LogLevel.Warning, $"[{retrying.Prompt.Id}] {retrying.Reason}: {retrying.Message}; attempt {retrying.NextAttempt}/{retrying.MaxAttempts} in {OptionText.FormatDuration(retrying.Delay)}");
+                break;
+            case PromptOutput output:
+                Write(Verbosity.Diagnostic, LogLevel.Debug, $"[{output.Prompt.Id}] {output.Text}");
+                break;
+            case PromptFinished { Result: var result }:
+                if (result.Succeeded)
+                {
+                    Write(Verbosity.Normal, LogLevel.Information, $"[{result.Id}] succeeded in {OptionText.FormatDuration(result.Duration)}{CostText(result.CostUsd)}");
+                }
+                else
+                {
+                    Write(Verbosity.Quiet, LogLevel.Error, $"[{result.Id}] {result.Outcome}: {result.Message}{(result.LogFile is null ? string.Empty : $" (log: {result.LogFile})")}");
+                }
+
+                break;
+            case Heartbeat heartbeat:
+                Write(Verbosity.Normal, LogLevel.Information, heartbeat.ToString());
+                break;
+            case RunFinished { Summary: var summary }:
+                Write(Verbosity.Normal, LogLevel.Information, $"{summary.Headline} in {OptionText.FormatDuration(summary.Duration)}{CostText(summary.TotalCostUsd)}; summary: {summary.SummaryFile}");
+                break;
+            default:
+                break;
+        }
+    }
+
+    /// <summary>Logs one line of text. Cake formats its messages, so text with braces must be an argument, never the format.</summary>
+    internal static void Write(ICakeLog log, Verbosity verbosity, LogLevel level, string text) => log.Write(verbosity, level, "{0}", text);
+
+    private static string Count(int prompts) => prompts == 1 ? "1 prompt" : $"{prompts} prompts";
+
+    private static string AttemptText(int attempt, int maxAttempts) => attempt == 1 ? string.Empty : $" (attempt {attempt}/{maxAttempts})";
+
+    private static string CostText(decimal costUsd) => costUsd == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", ${costUsd:0.####}");
+
+    private void Write(Verbosity verbosity, LogLevel level, string text) => Write(log, verbosity, level, text);
+}

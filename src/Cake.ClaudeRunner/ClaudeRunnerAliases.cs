@@ -1,0 +1,118 @@
+using Cake.Core;
+using Cake.Core.Annotations;
+using Cake.Core.IO;
+using ClaudeRunner;
+
+namespace Cake.ClaudeRunner;
+
+/// <summary>
+/// Runs many Claude Code prompts (<c>claude -p</c>) in parallel, at most <see cref="ClaudeRunnerSettings.MaxParallel"/>
+/// at once, with timeouts and retries, and fails the task when any prompt fails. Each prompt gets a readable log and a
+/// raw stream log; the run writes <c>summary.json</c> and a JUnit report (by default in <c>claude-logs</c>).
+/// </summary>
+[CakeAliasCategory("Claude")]
+[CakeNamespaceImport("Cake.ClaudeRunner")]
+[CakeNamespaceImport("ClaudeRunner")]
+public static class ClaudeRunnerAliases
+{
+    /// <summary>Runs every prompt of a prompts file with the default settings.</summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="promptsFile">The prompts file (<c>{"prompts": [...]}</c>); relative to Cake's working directory.</param>
+    /// <returns>The run's summary: one result per prompt (outcome, duration, cost, tokens, log files) and totals.</returns>
+    /// <exception cref="CakeException">A prompt failed (every failed prompt is named), the run was cancelled, or the prompts file is invalid.</exception>
+    /// <example>
+    /// <code>
+    /// Task("Claude")
+    ///     .Does(() =>
+    /// {
+    ///     var summary = RunClaudeParallel("prompts.json");
+    ///     Information("{0}, ${1}", summary.Headline, summary.TotalCostUsd);
+    /// });
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    public static RunSummary RunClaudeParallel(this ICakeContext context, FilePath promptsFile) =>
+        RunClaudeParallel(context, promptsFile, new ClaudeRunnerSettings());
+
+    /// <summary>Runs every prompt of a prompts file.</summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="promptsFile">The prompts file (<c>{"prompts": [...]}</c>); relative to Cake's working directory.</param>
+    /// <param name="settings">How to run them.</param>
+    /// <returns>The run's summary: one result per prompt (outcome, duration, cost, tokens, log files) and totals.</returns>
+    /// <exception cref="CakeException">A prompt failed (every failed prompt is named), the run was cancelled, or the prompts file is invalid.</exception>
+    /// <example>
+    /// <code>
+    /// Task("Claude")
+    ///     .Does(() =>
+    /// {
+    ///     RunClaudeParallel("prompts.json", new ClaudeRunnerSettings
+    ///     {
+    ///         MaxParallel = 4,
+    ///         Model = "sonnet",
+    ///         Timeout = TimeSpan.FromMinutes(20),
+    ///         LogDirectory = "artifacts/claude-logs",
+    ///     });
+    /// });
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    public static RunSummary RunClaudeParallel(this ICakeContext context, FilePath promptsFile, ClaudeRunnerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(promptsFile);
+        ArgumentNullException.ThrowIfNull(context);
+        return ClaudeRun.Execute(context, PromptSource.FromFile(promptsFile.MakeAbsolute(context.Environment).FullPath), settings);
+    }
+
+    /// <summary>Runs every prompt of a prompts file, with settings changed from the defaults by <paramref name="configure"/>.</summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="promptsFile">The prompts file (<c>{"prompts": [...]}</c>); relative to Cake's working directory.</param>
+    /// <param name="configure">Changes the settings.</param>
+    /// <returns>The run's summary: one result per prompt (outcome, duration, cost, tokens, log files) and totals.</returns>
+    /// <exception cref="CakeException">A prompt failed (every failed prompt is named), the run was cancelled, or the prompts file is invalid.</exception>
+    /// <example>
+    /// <code>
+    /// Task("Claude")
+    ///     .Does(() =>
+    /// {
+    ///     RunClaudeParallel("prompts.json", settings => settings
+    ///         .WithMaxParallel(2)
+    ///         .WithAllowedTools("Read", "Edit")
+    ///         .WithRetries(3)
+    ///         .WithFailFast());
+    /// });
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    public static RunSummary RunClaudeParallel(this ICakeContext context, FilePath promptsFile, Action<ClaudeRunnerSettings> configure)
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        var settings = new ClaudeRunnerSettings();
+        configure(settings);
+        return RunClaudeParallel(context, promptsFile, settings);
+    }
+
+    /// <summary>Runs the given prompt texts; each gets an id derived from its text.</summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="prompts">The prompt texts.</param>
+    /// <param name="settings">How to run them.</param>
+    /// <returns>The run's summary: one result per prompt (outcome, duration, cost, tokens, log files) and totals.</returns>
+    /// <exception cref="CakeException">A prompt failed (every failed prompt is named), the run was cancelled, or a prompt is invalid (e.g. empty).</exception>
+    /// <example>
+    /// <code>
+    /// Task("Review")
+    ///     .Does(() =>
+    /// {
+    ///     var files = GetFiles("src/**/*.cs").Select(file => file.FullPath);
+    ///     RunClaudeParallel(
+    ///         files.Select(file => $"Review {file} for thread-safety bugs; reply with a list."),
+    ///         new ClaudeRunnerSettings { MaxParallel = 3, PermissionMode = "plan" });
+    /// });
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    public static RunSummary RunClaudeParallel(this ICakeContext context, IEnumerable<string> prompts, ClaudeRunnerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(prompts);
+        return ClaudeRun.Execute(context, PromptSource.FromPrompts(prompts), settings);
+    }
+}

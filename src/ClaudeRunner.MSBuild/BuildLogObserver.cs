@@ -1,0 +1,55 @@
+using System.Globalization;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace ClaudeRunner.MSBuild;
+
+/// <summary>
+/// Translates a run's events into MSBuild log entries: progress at high importance so CI logs show it
+/// live, claude's own output at low importance, and one coded error per prompt that did not succeed.
+/// Every text goes through a <c>{0}</c> argument: claude's output may contain braces, and it must never be
+/// parsed as canonical <c>file(1,1): error X</c> text (which <c>LogMessageFromText</c> would do).
+/// </summary>
+internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
+{
+    public void OnEvent(RunEvent runEvent)
+    {
+        switch (runEvent)
+        {
+            case RunStarted started:
+                High("Running {0} prompt(s), at most {1} at once; logs in {2}", started.Prompts.Count, started.MaxParallel, started.LogDirectory);
+                break;
+            case PromptStarted started:
+                High("[{0}] started (attempt {1}/{2})", started.Prompt.Id, started.Attempt, started.MaxAttempts);
+                log.LogMessage(MessageImportance.Normal, "[{0}] {1}", started.Prompt.Id, started.CommandLine);
+                break;
+            case PromptRetrying retrying:
+                High("[{0}] {1}: {2} Attempt {3}/{4} in {5}.", retrying.Prompt.Id, retrying.Reason, retrying.Message, retrying.NextAttempt, retrying.MaxAttempts, OptionText.FormatDuration(retrying.Delay));
+                break;
+            case PromptOutput output:
+                log.LogMessage(MessageImportance.Low, "[{0}] {1}", output.Prompt.Id, output.Text);
+                break;
+            case PromptFinished { Result: var result } when result.Succeeded:
+                High("[{0}] Succeeded in {1}, {2}", result.Id, OptionText.FormatDuration(result.Duration), Cost(result.CostUsd));
+                break;
+            case PromptFinished { Result: var result }:
+                log.LogCodedError(
+                    ErrorCodes.For(result.Outcome),
+                    result.Location,
+                    $"Prompt '{result.Id}' {result.Outcome}: {result.Message}"
+                    + (result.Attempts == 0 ? string.Empty : $" ({result.Attempts} attempt(s), {OptionText.FormatDuration(result.Duration)}, {Cost(result.CostUsd)})")
+                    + (result.LogFile is null ? string.Empty : $" Log: {result.LogFile}"));
+                break;
+            case Heartbeat heartbeat:
+                High("{0}", heartbeat);
+                break;
+            case RunFinished { Summary: var summary }:
+                High("{0} in {1}, {2}. Summary: {3}", summary.Headline, OptionText.FormatDuration(summary.Duration), Cost(summary.TotalCostUsd), summary.SummaryFile);
+                break;
+        }
+    }
+
+    private static string Cost(decimal usd) => string.Create(CultureInfo.InvariantCulture, $"${usd:0.####}");
+
+    private void High(string format, params object?[] args) => log.LogMessage(MessageImportance.High, format, args);
+}

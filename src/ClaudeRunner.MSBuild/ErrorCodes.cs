@@ -1,0 +1,38 @@
+using Microsoft.Build.Utilities;
+
+namespace ClaudeRunner.MSBuild;
+
+/// <summary>
+/// The <c>CCR</c> codes of the task's errors: one per outcome class of a prompt (CCR0xx) and one per
+/// kind of bad input (CCR1xx), so a build log can be searched and a code suppressed or documented.
+/// </summary>
+internal static class ErrorCodes
+{
+    /// <summary>The prompts (a prompts file or <c>Prompts</c> items) are invalid; nothing ran.</summary>
+    public const string InvalidPrompts = "CCR100";
+
+    /// <summary>Neither <c>PromptsFile</c> nor <c>Prompts</c> was given.</summary>
+    public const string NoPrompts = "CCR101";
+
+    /// <summary>A task parameter has a value the task cannot use.</summary>
+    public const string InvalidParameter = "CCR102";
+
+    /// <summary>The code of a prompt that ended with <paramref name="outcome"/>.</summary>
+    public static string For(Outcome outcome) => outcome switch
+    {
+        Outcome.Failed => "CCR001",
+        Outcome.RateLimited => "CCR002",
+        Outcome.Overloaded => "CCR003",
+        Outcome.ServerError => "CCR004",
+        Outcome.AuthFailed => "CCR005",
+        Outcome.TimedOut => "CCR006",
+        Outcome.Cancelled => "CCR007",
+        Outcome.Interrupted => "CCR008",
+        Outcome.LaunchFailed => "CCR009",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A succeeded prompt has no error code."),
+    };
+
+    /// <summary>Logs an error with a code at <paramref name="location"/> (a prompts file and line, or the task in the project file).</summary>
+    public static void LogCodedError(this TaskLoggingHelper log, string code, SourceLocation location, string message) =>
+        log.LogError(null, code, null, location.File, location.Line, location.Column, 0, 0, "{0}", message);
+}

@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ClaudeRunner.Tests;
+
+namespace Cake.ClaudeRunner.Tests;
+
+/// <summary>
+/// The packed add-in in a folder feed, loaded by <c>dotnet cake</c> (the Cake.Tool of .config/dotnet-tools.json)
+/// through the <c>#addin</c> line of examples/cake/build.cake, with FakeClaude as claude. Slow: each run compiles the script.
+/// </summary>
+[Trait("Category", "DotnetCake")]
+public sealed partial class DotnetCakeEndToEndTests(PackedAddIn addIn) : IClassFixture<PackedAddIn>, IDisposable
+{
+    private readonly FakeClaudeScratch _scratch = new();
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Fact]
+    public async Task Dotnet_cake_loads_the_packed_addin_and_exits_0_when_every_prompt_succeeds()
+    {
+        var run = await RunExampleAsync("""{ "prompts": ["@fake\nhello", { "id": "second", "prompt": "@fake\nworld" }] }""");
+
+        Assert.True(run.ExitCode == 0, run.Output);
+        Assert.Contains("All 2 prompts succeeded", run.Output, StringComparison.Ordinal);
+        Assert.Contains("second: Succeeded", run.Output, StringComparison.Ordinal);
+        Assert.Equal(2, _scratch.Invocations().Count);
+    }
+
+    [Fact]
+    public async Task Dotnet_cake_exits_non_zero_naming_the_failing_prompt()
+    {
+        var run = await RunExampleAsync("""{ "prompts": [{ "id": "doomed", "prompt": "@fake api_error=401" }, "@fake\nfine"] }""");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("1 of 2 prompts failed: doomed (AuthFailed:", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sigterm_to_dotnet_cake_stops_claude_writes_the_summary_and_fails_the_task()
+    {
+        var run = StartExample("""{ "prompts": [{ "id": "stuck", "prompt": "@fake hang" }] }""");
+        try
+        {
+            var claudePid = await WaitForInvocationAsync();
+            var cakePid = ParentOf(claudePid);
+            Assert.Equal(0, SendSigterm(cakePid));
+
+            var result = await run.Completion;
+
+            Assert.NotEqual(0, result.ExitCode);
+            Assert.Contains("The Claude run was cancelled by SIGTERM", result.Output, StringComparison.Ordinal);
+            Assert.False(ProcessProbe.IsAlive(claudePid));
+            using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.Directory, "claude-logs", "summary.json")));
+            Assert.Contains("stuck", summary.RootElement.ToString(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            run.Stop();
+        }
+    }
+
+    private Task<CakeRun> RunExampleAsync(string promptsJson) => StartExample(promptsJson).Completion;
+
+    /// <summary>Copies examples/cake/build.cake beside a nuget.config of the feed and the tool manifest, and starts <c>dotnet cake</c> on it.</summary>
+    private RunningCake StartExample(string promptsJson)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_scratch.Directory, "script")).FullName;
+        File.Copy(Path.Combine(PackedAddIn.RepositoryRoot, "examples", "cake", "build.cake"), Path.Combine(directory, "build.cake"));
+        Directory.CreateDirectory(Path.Combine(directory, ".config"));
+        File.Copy(Path.Combine(PackedAddIn.RepositoryRoot, ".config", "dotnet-tools.json"), Path.Combine(directory, ".config", "dotnet-tools.json"));
+        File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="claude-runner" value="{addIn.Feed}" />
+              </packageSources>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(directory, "prompts.json"), promptsJson);
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        foreach (var argument in new[] { "cake", "build.cake", "--prompts=prompts.json", $"--claude={FakeClaudeScratch.FakeClaudePath}", "--max-parallel=2" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in _scratch.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment["NO_COLOR"] = "1";
+        return new RunningCake(Process.Start(start)!, directory);
+    }
+
+    private async Task<int> WaitForInvocationAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_scratch.Invocations() is [var invocation, ..])
+            {
+                return invocation.Pid;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("claude was never started.");
+    }
+
+    private static int ParentOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+    }
+
+    private static int SendSigterm(int pid)
+    {
+        using var kill = Process.Start("kill", ["-TERM", pid.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        return kill.ExitCode;
+    }
+
+    /// <summary>A <c>dotnet cake</c> process; <see cref="Stop"/> kills what is left of it.</summary>
+    private sealed partial class RunningCake
+    {
+        private readonly Process _process;
+
+        public RunningCake(Process process, string directory)
+        {
+            _process = process;
+            Directory = directory;
+            Completion = CompleteAsync();
+        }
+
+        public string Directory { get; }
+
+        public Task<CakeRun> Completion { get; }
+
+        public void Stop()
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        private async Task<CakeRun> CompleteAsync()
+        {
+            var stdout = _process.StandardOutput.ReadToEndAsync();
+            var stderr = _process.StandardError.ReadToEndAsync();
+            try
+            {
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+            }
+            catch (TimeoutException)
+            {
+                Stop();
+                throw;
+            }
+
+            var output = Ansi().Replace(await stdout + await stderr, string.Empty);
+            return new CakeRun(_process.ExitCode, output);
+        }
+
+        [GeneratedRegex(@"\x1b\[[0-9;]*m")]
+        private static partial Regex Ansi();
+    }
+
+    private sealed record CakeRun(int ExitCode, string Output);
+}
+
+/// <summary>Cake.ClaudeRunner packed once, from the build the tests run against, into a folder feed.</summary>
+public sealed class PackedAddIn : IDisposable
+{
+    public PackedAddIn()
+    {
+        Feed = Directory.CreateTempSubdirectory("cake-claude-runner-feed-").FullName;
+        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "pack", Path.Combine("src", "Cake.ClaudeRunner"), "--no-build", "-c", Configuration, "-o", Feed })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The test host's MSBuild variables would point a child build at the wrong MSBuild.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        using var pack = Process.Start(start)!;
+        var output = pack.StandardOutput.ReadToEndAsync();
+        var errors = pack.StandardError.ReadToEnd();
+        if (!pack.WaitForExit(TimeSpan.FromMinutes(3)) || pack.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dotnet pack failed:{Environment.NewLine}{output.Result}{errors}");
+        }
+    }
+
+    /// <summary>The repository: the directory of ClaudeRunner.sln above the test binaries.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public string Feed { get; }
+
+#if DEBUG
+    private static string Configuration => "Debug";
+#else
+    private static string Configuration => "Release";
+#endif
+
+    public void Dispose() => Directory.Delete(Feed, recursive: true);
+
+    private static string FindRepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ClaudeRunner.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("ClaudeRunner.sln was not found above the test binaries.");
+    }
+}

@@ -1,0 +1,227 @@
+using System.Text.Json;
+using Build;
+using Cake.Core;
+using Cake.Core.Diagnostics;
+using Cake.Core.IO;
+using Path = System.IO.Path;
+using ClaudeRunner;
+using ClaudeRunner.Tests;
+
+namespace Cake.ClaudeRunner.Tests;
+
+[Collection(nameof(CakeCollection))]
+public sealed class RunClaudeParallelTests : IDisposable
+{
+    private readonly FakeClaudeScratch _scratch = new();
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Fact]
+    public async Task A_task_running_a_prompts_file_succeeds_and_returns_every_result()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        _scratch.WriteFile("prompts.json", """{ "prompts": ["@fake cost=0.5\nfirst", { "id": "second", "prompt": "@fake text=\"done\"\nsecond" }] }""");
+        RunSummary? summary = null;
+
+        var report = await cake.RunTaskAsync(context => summary = context.RunClaudeParallel("prompts.json", Settings()));
+
+        Assert.Equal(CakeTaskExecutionStatus.Executed, Assert.Single(report).ExecutionStatus);
+        Assert.NotNull(summary);
+        Assert.Equal([Outcome.Succeeded, Outcome.Succeeded], summary.Results.Select(r => r.Outcome));
+        Assert.Equal("done", summary.Results[1].ResultText);
+        Assert.Equal(0.5m + 0.0123m, summary.TotalCostUsd);
+        Assert.Equal(2, _scratch.Invocations().Count);
+        Assert.True(File.Exists(summary.SummaryFile));
+    }
+
+    [Fact]
+    public async Task A_failing_prompt_fails_the_task_with_its_id_and_outcome_after_the_others_finished()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        _scratch.WriteFile("prompts.json", """{ "prompts": [{ "id": "broken-one", "prompt": "@fake is_error" }, { "id": "fine-one", "prompt": "@fake sleep=300" }] }""");
+
+        var failure = await TaskFailureAsync(cake, context => context.RunClaudeParallel("prompts.json", Settings()));
+
+        var message = failure.Message;
+        Assert.Contains("1 of 2 prompts failed: broken-one (Failed:", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("fine-one (", message, StringComparison.Ordinal);
+        Assert.Equal(2, _scratch.Invocations().Count(i => i.End is not null));
+        Assert.Contains(cake.Log.Lines, l => l.Level == LogLevel.Error && l.Text.StartsWith("[broken-one] Failed:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Settings_become_the_claude_arguments_and_environment()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        var settings = Settings()
+            .WithModel("opus")
+            .WithAllowedTools("Read", "Bash(git diff:*)")
+            .WithMaxTurns(7)
+            .WithPermissionMode("plan")
+            .WithAdditionalArguments("--bare")
+            .WithEnvironmentVariable("CR_TEST_FLAVOUR", "mint");
+
+        await cake.RunTaskAsync(context => context.RunClaudeParallel(["@fake\nreview"], settings));
+
+        var invocation = Assert.Single(_scratch.Invocations());
+        Assert.Equal(
+            ["-p", "--output-format", "stream-json", "--verbose", "--model", "opus", "--max-turns", "7", "--allowedTools", "Read", "Bash(git diff:*)", "--permission-mode", "plan", "--bare"],
+            invocation.Args);
+        Assert.Equal("mint", invocation.Env["CR_TEST_FLAVOUR"]);
+    }
+
+    [Fact]
+    public async Task Skip_permissions_is_passed_by_default_and_can_be_turned_off()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+
+        await cake.RunTaskAsync(context => context.RunClaudeParallel(["@fake\none"], Settings()));
+        await cake.RunTaskAsync(context => context.RunClaudeParallel(["@fake\ntwo"], Settings().WithDangerouslySkipPermissions(false)));
+
+        var invocations = _scratch.Invocations();
+        Assert.Equal([true, false], invocations.Select(i => i.Args.Contains("--dangerously-skip-permissions")));
+    }
+
+    [Fact]
+    public async Task Relative_paths_resolve_against_Cakes_working_directory()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        _scratch.WriteFile("nested/prompts.json", """{ "prompts": [{ "id": "only", "prompt": "@fake" }] }""");
+        var settings = Settings();
+        settings.LogDirectory = "out/logs";
+        settings.JUnitFile = "out/report.xml";
+
+        await cake.RunTaskAsync(context => context.RunClaudeParallel(new FilePath("nested/prompts.json"), settings));
+
+        Assert.True(File.Exists(Path.Combine(_scratch.Directory, "out", "logs", "only.log")));
+        Assert.True(File.Exists(Path.Combine(_scratch.Directory, "out", "logs", "summary.json")));
+        Assert.True(File.Exists(Path.Combine(_scratch.Directory, "out", "report.xml")));
+    }
+
+    [Fact]
+    public async Task The_log_has_start_and_finish_lines_at_normal_verbosity_and_commands_only_when_verbose()
+    {
+        using var normal = new CakeHarness(_scratch.Directory);
+        await normal.RunTaskAsync(context => context.RunClaudeParallel(["@fake\nhello"], Settings().WithMaxParallel(3)));
+
+        var lines = normal.Log.Lines.Select(l => l.Text).ToList();
+        Assert.Contains(lines, l => l.StartsWith("Running 1 prompt with Claude, at most 3 at once; logs in ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.EndsWith("] started", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("] succeeded in ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("All 1 prompt succeeded in ", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("--output-format", StringComparison.Ordinal));
+
+        using var verbose = new CakeHarness(_scratch.Directory, Verbosity.Verbose);
+        await verbose.RunTaskAsync(context => context.RunClaudeParallel(["@fake\nhello"], Settings()));
+        Assert.Contains(verbose.Log.Lines, l => l.Text.Contains("-p --output-format stream-json --verbose", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Child_output_with_braces_is_logged_verbatim_at_diagnostic_verbosity()
+    {
+        using var cake = new CakeHarness(_scratch.Directory, Verbosity.Diagnostic);
+
+        await cake.RunTaskAsync(context => context.RunClaudeParallel(["@fake stderr=\"warning {0} {not a format}\"\nbraces"], Settings()));
+
+        Assert.Contains(cake.Log.Lines, l => l.Level == LogLevel.Debug && l.Text.EndsWith("warning {0} {not a format}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_retried_prompt_logs_a_warning_and_succeeds()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        RunSummary? summary = null;
+
+        await cake.RunTaskAsync(context => summary = context.RunClaudeParallel(["@fake fail_first=1\nflaky"], Settings().WithRetries(1).WithRetryDelay(TimeSpan.FromMilliseconds(10))));
+
+        Assert.Equal(2, Assert.Single(summary!.Results).Attempts);
+        Assert.Contains(cake.Log.Lines, l => l.Level == LogLevel.Warning && l.Text.Contains("Overloaded", StringComparison.Ordinal) && l.Text.Contains("attempt 2/2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_dry_run_logs_each_command_and_starts_nothing()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        _scratch.WriteFile("prompts.json", """{ "prompts": [{ "id": "planned", "prompt": "@fake\none", "model": "haiku" }, "two"] }""");
+        RunSummary? summary = null;
+
+        await cake.RunTaskAsync(context => summary = context.RunClaudeParallel("prompts.json", settings => Configure(settings).WithDryRun()));
+
+        Assert.Empty(summary!.Results);
+        Assert.Contains(cake.Log.Lines, l => l.Text == "Dry run: 2 planned, nothing started");
+        Assert.Contains(cake.Log.Lines, l => l.Text.StartsWith("[planned] ", StringComparison.Ordinal) && l.Text.Contains("--model haiku", StringComparison.Ordinal));
+        Assert.Empty(_scratch.Invocations());
+        Assert.False(Directory.Exists(_scratch.LogDirectory));
+    }
+
+    [Fact]
+    public async Task Invalid_prompts_fail_the_task_with_the_file_line_and_column_and_nothing_runs()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        var file = _scratch.WriteFile("prompts.json", "{ \"prompts\": [\n  \"ok\",\n  { \"prompt\": \"x\", \"colour\": \"red\" }\n] }");
+
+        var failure = await TaskFailureAsync(cake, context => context.RunClaudeParallel("prompts.json", Settings()));
+
+        Assert.Contains($"{file}(3,", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("colour", failure.Message, StringComparison.Ordinal);
+        Assert.Empty(_scratch.Invocations());
+    }
+
+    [Fact]
+    public async Task With_fail_fast_the_prompts_never_started_are_named_as_such()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        var settings = Settings().WithMaxParallel(1).WithFailFast();
+
+        var failure = await TaskFailureAsync(cake, context => context.RunClaudeParallel(["@fake exit=3\nfirst", "@fake\nsecond", "@fake\nthird"], settings));
+
+        Assert.Matches(@"3 of 3 prompts failed: fake-exit-3-first-\w+ \(Failed: [^;]*; not started: fake-second-\w+, fake-third-\w+\.", failure.Message);
+        Assert.Single(_scratch.Invocations());
+    }
+
+    [Fact]
+    public async Task A_Frosting_style_context_runs_the_Frosting_examples_steps()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        _scratch.WriteFile("prompts.json", """{ "prompts": ["@fake\nfrom frosting"] }""");
+        _scratch.WriteFile("src/A.cs", "class A {}");
+        RunSummary? prompts = null, review = null;
+
+        await cake.RunTaskAsync(context =>
+        {
+            var frosting = new FrostingStyleContext(context);
+            prompts = ClaudeSteps.RunPrompts(frosting, "prompts.json", Settings());
+            review = ClaudeSteps.ReviewFiles(frosting, [new FilePath("src/A.cs").MakeAbsolute(frosting.Environment)], maxParallel: 2, settings => Configure(settings));
+        });
+
+        Assert.True(prompts!.AllSucceeded);
+        Assert.Contains(cake.Log.Lines, l => l.Text.StartsWith("All 1 prompt succeeded in ", StringComparison.Ordinal) && l.Text.Contains('$', StringComparison.Ordinal));
+        Assert.True(review!.AllSucceeded);
+        var reviewCall = _scratch.Invocations().Single(i => i.Args.Contains("--permission-mode"));
+        Assert.Equal(["plan"], reviewCall.Args.SkipWhile(a => a != "--permission-mode").Skip(1).Take(1));
+        Assert.Contains("Review ", System.Text.Encoding.UTF8.GetString(reviewCall.Prompt), StringComparison.Ordinal);
+    }
+
+    /// <summary>Runs a task that must fail, and returns what the alias threw (the engine wraps it in its report).</summary>
+    private static async Task<CakeException> TaskFailureAsync(CakeHarness cake, Action<ICakeContext> action)
+    {
+        var report = await Assert.ThrowsAsync<CakeReportException>(() => cake.RunTaskAsync(action));
+        return Assert.IsType<CakeException>(report.InnerException);
+    }
+
+    private ClaudeRunnerSettings Settings() => Configure(new ClaudeRunnerSettings());
+
+    /// <summary>FakeClaude as claude, its records in the scratch directory, no retries.</summary>
+    private ClaudeRunnerSettings Configure(ClaudeRunnerSettings settings)
+    {
+        settings.ClaudePath = FakeClaudeScratch.FakeClaudePath;
+        settings.LogDirectory ??= _scratch.LogDirectory;
+        settings.Retries ??= 0;
+        foreach (var (name, value) in _scratch.Environment)
+        {
+            settings.EnvironmentVariables[name] = value;
+        }
+
+        return settings;
+    }
+}

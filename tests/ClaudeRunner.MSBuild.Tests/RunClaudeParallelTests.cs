@@ -1,0 +1,283 @@
+using System.Text.Json;
+
+namespace ClaudeRunner.Tests;
+
+[Collection(MSBuildCollection.Name)]
+public sealed class RunClaudeParallelTests : IDisposable
+{
+    private readonly FakeClaudeScratch _scratch = new();
+    private readonly InProcessBuild _build;
+
+    public RunClaudeParallelTests()
+    {
+        _build = new InProcessBuild(_scratch);
+    }
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Fact]
+    public void A_prompts_file_that_succeeds_builds_logs_progress_and_writes_the_summary_under_obj()
+    {
+        _scratch.WriteFile("prompts.json", """{ "prompts": [ "first", "second" ] }""");
+        var run = _build.WithProject($"""
+              <Target Name="Build">
+                <RunClaudeParallel PromptsFile="prompts.json" {_build.FakeClaudeAttributes} />
+              </Target>
+            """).Build();
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Empty(run.Errors);
+        Assert.Equal(2, _scratch.Invocations().Count);
+        Assert.Contains(run.HighMessages, m => m.StartsWith("Running 2 prompt(s), at most 4 at once", StringComparison.Ordinal));
+        Assert.Equal(2, run.HighMessages.Count(m => m.Contains("] started (attempt 1/3)", StringComparison.Ordinal)));
+        Assert.Equal(2, run.HighMessages.Count(m => m.Contains("] Succeeded in ", StringComparison.Ordinal)));
+        Assert.Contains(run.HighMessages, m => m.StartsWith("All 2 prompts succeeded in ", StringComparison.Ordinal));
+        // Relative to the project directory, not the current directory of the test process.
+        Assert.True(File.Exists(Path.Combine(_scratch.Directory, "obj", "claude", "summary.json")), run.Log);
+    }
+
+    [Fact]
+    public void A_failing_prompt_fails_the_build_with_the_code_of_its_outcome_at_its_line_in_the_prompts_file()
+    {
+        var promptsFile = _scratch.WriteFile("prompts.json", """
+            {
+              "defaults": { "retries": 0 },
+              "prompts": [
+                "fine",
+                { "id": "agent-fails", "prompt": "@fake is_error" },
+                { "id": "rate-limited", "prompt": "@fake api_error=429" }
+              ]
+            }
+            """);
+        var run = _build.WithProject($"""
+              <Target Name="Build">
+                <RunClaudeParallel PromptsFile="prompts.json" {_build.FakeClaudeAttributes} />
+              </Target>
+            """).Build();
+
+        Assert.False(run.Succeeded);
+        Assert.Equal(2, run.Errors.Count);
+        var failed = Assert.Single(run.Errors, e => e.Message!.Contains("'agent-fails'", StringComparison.Ordinal));
+        Assert.Equal(("CCR001", promptsFile, 5), (failed.Code, failed.File, failed.LineNumber));
+        var rateLimited = Assert.Single(run.Errors, e => e.Message!.Contains("'rate-limited'", StringComparison.Ordinal));
+        Assert.Equal(("CCR002", promptsFile, 6), (rateLimited.Code, rateLimited.File, rateLimited.LineNumber));
+        Assert.Contains(run.HighMessages, m => m.StartsWith("2 of 3 prompts failed in ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ContinueOnError_WarnAndContinue_turns_the_prompt_errors_into_warnings()
+    {
+        _scratch.WriteFile("prompts.json", """{ "prompts": [ { "id": "agent-fails", "prompt": "@fake is_error" } ] }""");
+        var run = _build.WithProject($"""
+              <Target Name="Build">
+                <RunClaudeParallel PromptsFile="prompts.json" ContinueOnError="WarnAndContinue" {_build.FakeClaudeAttributes} />
+                <Message Importance="high" Text="after the task" />
+              </Target>
+            """).Build();
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Empty(run.Errors);
+        Assert.Contains(run.Warnings, w => w.Code == "CCR001");
+        Assert.Contains("after the task", run.HighMessages);
+    }
+
+    [Fact]
+    public void MaxParallel_bounds_the_claude_processes_running_at_once()
+    {
+        var run = _build.WithProject($"""
+              <ItemGroup>
+                {string.Concat(Enumerable.Range(1, 5).Select(i => $"""<ClaudePrompt Include="p{i}" Prompt="@fake sleep=600" />"""))}
+              </ItemGroup>
+              <Target Name="Build">
+                <RunClaudeParallel Prompts="@(ClaudePrompt)" MaxParallel="2" {_build.FakeClaudeAttributes} />
+              </Target>
+            """).Build();
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Equal(5, _scratch.Invocations().Count);
+        Assert.InRange(_scratch.MaxConcurrency(), 1, 2);
+    }
+
+    [Fact]
+    public void Inline_prompts_take_their_options_from_metadata_and_their_Results_reach_a_later_target()
+    {
+        var run = _build.WithProject($"""
+              <ItemGroup>
+                <ClaudePrompt Include="with-model" Prompt="@fake cost=0.5" Model="opus" MaxTurns="7" />
+                <ClaudePrompt Include="plain" Prompt="hello" />
+              </ItemGroup>
+              <Target Name="RunPrompts">
+                <RunClaudeParallel Prompts="@(ClaudePrompt)" Model="haiku" {_build.FakeClaudeAttributes}>
+                  <Output TaskParameter="Results" ItemName="ClaudeResult" />
+                </RunClaudeParallel>
+              </Target>
+              <Target Name="Build" DependsOnTargets="RunPrompts">
+                <Message Importance="high" Text="RESULT %(ClaudeResult.Identity) %(ClaudeResult.Outcome) %(ClaudeResult.Succeeded) %(ClaudeResult.ExitCode) %(ClaudeResult.Attempts) %(ClaudeResult.CostUsd)" />
+              </Target>
+            """).Build();
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Contains("RESULT with-model Succeeded true 0 1 0.5", run.HighMessages);
+        Assert.Contains("RESULT plain Succeeded true 0 1 0.0123", run.HighMessages);
+        var invocations = _scratch.Invocations();
+        var withModel = Assert.Single(invocations, i => i.Prompt.AsSpan().SequenceEqual("@fake cost=0.5"u8));
+        Assert.Equal("opus", withModel.Args[withModel.Args.ToList().IndexOf("--model") + 1]);
+        Assert.Equal("7", withModel.Args[withModel.Args.ToList().IndexOf("--max-turns") + 1]);
+        var plain = Assert.Single(invocations, i => i.Prompt.AsSpan().SequenceEqual("hello"u8));
+        Assert.Equal("haiku", plain.Args[plain.Args.ToList().IndexOf("--model") + 1]);
+    }
+
+    [Fact]
+    public void A_bad_prompts_file_is_an_error_with_line_and_column_and_starts_no_claude()
+    {
+        var promptsFile = _scratch.WriteFile("prompts.json", """
+            {
+              "prompts": [
+                "fine",
+                { "prompt": "x", "modle": "opus" }
+              ]
+            }
+            """);
+        var run = _build.WithProject($"""
+              <Target Name="Build">
+                <RunClaudeParallel PromptsFile="prompts.json" {_build.FakeClaudeAttributes} />
+              </Target>
+            """).Build();
+
+        Assert.False(run.Succeeded);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal(("CCR100", promptsFile, 4), (error.Code, error.File, error.LineNumber));
+        Assert.True(error.ColumnNumber > 0, run.Log);
+        Assert.Contains("modle", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_scratch.Invocations());
+    }
+
+    [Fact]
+    public void No_prompts_is_an_error_at_the_task()
+    {
+        var run = _build.WithProject("""
+              <Target Name="Build">
+                <RunClaudeParallel PromptsFile="@(Nothing)" />
+              </Target>
+            """).Build();
+
+        Assert.False(run.Succeeded);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal(("CCR101", _build.ProjectFile, 7), (error.Code, error.File, error.LineNumber));
+    }
+
+    [Fact]
+    public void Invalid_parameters_are_errors_and_start_no_claude()
+    {
+        _scratch.WriteFile("prompts.json", """{ "prompts": [ "fine" ] }""");
+        var run = _build.WithProject($"""
+              <Target Name="Build">
+                <RunClaudeParallel PromptsFile="prompts.json" Timeout="soon" MaxParallel="0" EnvironmentVariables="NOEQUALS" ClaudePath="{FakeClaudeScratch.FakeClaudePath}" />
+              </Target>
+            """).Build();
+
+        Assert.False(run.Succeeded);
+        Assert.Equal(3, run.Errors.Count(e => e.Code == "CCR102"));
+        Assert.Contains(run.Errors, e => e.Message!.Contains("Timeout", StringComparison.Ordinal));
+        Assert.Contains(run.Errors, e => e.Message!.Contains("MaxParallel", StringComparison.Ordinal));
+        Assert.Contains(run.Errors, e => e.Message!.Contains("NOEQUALS", StringComparison.Ordinal));
+        Assert.Empty(_scratch.Invocations());
+    }
+
+    [Fact]
+    public void DryRun_logs_each_planned_command_and_starts_nothing()
+    {
+        _scratch.WriteFile("prompts.json", """{ "prompts": [ { "id": "review", "prompt": "Review it", "model": "opus" } ] }""");
+        var run = _build.WithProject($"""
+              <Target Name="Build">
+                <RunClaudeParallel PromptsFile="prompts.json" DryRun="true" {_build.FakeClaudeAttributes} />
+              </Target>
+            """).Build();
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Contains(run.HighMessages, m => m.StartsWith("[review] would run in ", StringComparison.Ordinal) && m.Contains("--model opus", StringComparison.Ordinal));
+        Assert.Contains("Dry run: 1 prompt(s) planned, none started.", run.HighMessages);
+        Assert.Empty(_scratch.Invocations());
+    }
+
+    [Fact]
+    public async Task Cancelling_the_build_stops_every_claude_and_still_writes_the_summary()
+    {
+        var build = _build.WithProject($"""
+              <ItemGroup>
+                <ClaudePrompt Include="hangs" Prompt="@fake hang" />
+                <ClaudePrompt Include="hangs-with-grandchild" Prompt="@fake grandchild hang" />
+                <ClaudePrompt Include="queued" Prompt="never starts" />
+              </ItemGroup>
+              <Target Name="Build">
+                <RunClaudeParallel Prompts="@(ClaudePrompt)" MaxParallel="2" LogDirectory="logs" {_build.FakeClaudeAttributes} />
+              </Target>
+            """);
+        var run = build.Start();
+        IReadOnlyList<FakeInvocation> invocations = [];
+        try
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while ((invocations = _scratch.Invocations()).Count < 2 || !Directory.EnumerateFiles(_scratch.RecordDirectory, "*.grandchild").Any())
+            {
+                Assert.True(DateTime.UtcNow < deadline, "claude was not started within 60 s.\n" + run.Log);
+                await Task.Delay(50);
+            }
+
+            run.Cancel();
+            run.Wait();
+
+            Assert.False(run.Succeeded);
+            invocations = _scratch.Invocations();
+            Assert.Equal(2, invocations.Count);
+            Assert.All(invocations, i => Assert.False(ProcessProbe.IsAlive(i.Pid), $"claude {i.Pid} outlived the build"));
+            var grandchild = Assert.Single(invocations, i => i.GrandchildPid is not null).GrandchildPid!.Value;
+            Assert.False(ProcessProbe.IsAlive(grandchild), "the grandchild outlived the build");
+            using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_scratch.Directory, "logs", "summary.json")));
+            Assert.Equal(3, summary.RootElement.GetProperty("prompts").GetArrayLength());
+        }
+        finally
+        {
+            run.Cancel();
+            run.Wait();
+            foreach (var pid in invocations.SelectMany(i => new[] { i.Pid, i.GrandchildPid ?? 0 }).Where(pid => pid > 0 && ProcessProbe.IsAlive(pid)))
+            {
+                System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
+    public void The_ClaudePrompts_items_run_after_Build_and_again_only_when_a_prompt_file_or_an_option_changes()
+    {
+        var promptsFile = _scratch.WriteFile("prompts.json", """{ "prompts": [ "first" ] }""");
+        var build = _build.WithProject($"""
+              <PropertyGroup>
+                <RunClaudeOnBuild>true</RunClaudeOnBuild>
+                <ClaudePath>{FakeClaudeScratch.FakeClaudePath}</ClaudePath>
+                <ClaudeEnvironmentVariables>{_scratch.EnvironmentItems()}</ClaudeEnvironmentVariables>
+              </PropertyGroup>
+              <ItemGroup>
+                <ClaudePrompts Include="prompts.json" />
+              </ItemGroup>
+              <Target Name="Build" />
+            """);
+
+        var first = build.Build();
+        Assert.True(first.Succeeded, first.Log);
+        Assert.Single(_scratch.Invocations());
+
+        var unchanged = build.Build();
+        Assert.True(unchanged.Succeeded, unchanged.Log);
+        Assert.Single(_scratch.Invocations());
+
+        File.WriteAllText(promptsFile, """{ "prompts": [ "first", "second" ] }""");
+        File.SetLastWriteTimeUtc(promptsFile, DateTime.UtcNow.AddSeconds(5));
+        Assert.True(build.Build().Succeeded);
+        Assert.Equal(3, _scratch.Invocations().Count);
+
+        build.GlobalProperties["ClaudeModel"] = "opus";
+        Assert.True(build.Build().Succeeded);
+        Assert.Equal(5, _scratch.Invocations().Count);
+    }
+}
