@@ -207,6 +207,7 @@ column_of() { # workload runner column → values
   awk -F'\t' -v w="$1" -v r="$2" -v c="$3" 'NR > 1 && $1 == w && $2 == r { print $c }' "$results"
 }
 stat() { column_of "$@" | median; }
+fixed() { awk -v v="$2" -v d="$1" 'BEGIN { if (v == "") print "–"; else printf "%.*f", d, v }'; }
 spread() { column_of "$@" | sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) printf "%.2f–%.2f", lo, hi }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "–"; else printf "%.2f×", a / b }'; }
 mb() { awk -v k="$1" 'BEGIN { if (k == "") print "–"; else printf "%.0f", k / 1024 }'; }
@@ -250,10 +251,10 @@ title() {
     for r in spawn xargs parallel baseline core cli msbuild msbuild-empty; do
       wall=$(stat "$w" "$r" 4)
       [ -n "$wall" ] || continue
-      rss=$(mb "$(stat "$w" "$r" 5)") cpu=$(stat "$w" "$r" 6)
+      rss=$(mb "$(stat "$w" "$r" 5)") cpu=$(fixed 2 "$(stat "$w" "$r" 6)")
       case $w in
         a|e) printf '| %s | %.2f | %s | %s | %.2f | %s | %s | %s |\n' "$r" "$wall" "$(spread "$w" "$r" 4)" "$(ratio "$wall" "$reference")" \
-               "$(awk -v t="$wall" -v n="$count" 'BEGIN { print t * 1000 / n }')" "$(stat "$w" "$r" 7)" "$cpu" "$rss" ;;
+               "$(awk -v t="$wall" -v n="$count" 'BEGIN { print t * 1000 / n }')" "$(fixed 3 "$(stat "$w" "$r" 7)")" "$cpu" "$rss" ;;
         b|c) printf '| %s | %.2f | %s | %s | %s | %s |\n' "$r" "$wall" "$(spread "$w" "$r" 4)" "$(ratio "$wall" "$bound_s")" "$cpu" "$rss" ;;
         d)   printf '| %s | %.2f | %s | %.0f | %s | %s |\n' "$r" "$wall" "$(spread "$w" "$r" 4)" \
                "$(awk -v t="$wall" -v b="$(sed 's/.*bytes=//' "$work/d/prompts/p00001")" 'BEGIN { print b / 1e6 / t }')" "$cpu" "$rss" ;;
@@ -266,7 +267,7 @@ title() {
       a) echo "Goal: the CLI within 1.5× of xargs: $(ratio "$cli_wall" "$reference"), $(verdict "$(awk -v a="$cli_wall" -v b="$reference" 'BEGIN { if (a != "" && b != "") print a / b }')" 1.5)." ;;
       b) echo "Goal: the CLI within 1.05× of the ideal: $(ratio "$cli_wall" "$bound_s"), $(verdict "$(awk -v a="$cli_wall" -v b="$bound_s" 'BEGIN { if (a != "") print a / b }')" 1.05)." ;;
       d) echo "Goal: the CLI's peak RSS ≤ 100 MB: $(mb "$(stat d cli 5)") MB, $(verdict "$(mb "$(stat d cli 5)" | tr -d –)" 100)." ;;
-      e) echo "Goals: the CLI's peak RSS ≤ 200 MB: $(mb "$(stat e cli 5)") MB, $(verdict "$(mb "$(stat e cli 5)" | tr -d –)" 200); first start within 1 s: $(stat e cli 7) s, $(verdict "$(stat e cli 7)" 1)." ;;
+      e) echo "Goals: the CLI's peak RSS ≤ 200 MB: $(mb "$(stat e cli 5)") MB, $(verdict "$(mb "$(stat e cli 5)" | tr -d –)" 200); first start within 1 s: $(fixed 3 "$(stat e cli 7)") s, $(verdict "$(stat e cli 7)" 1)." ;;
       f) fixed=$(awk -v a="$(stat f msbuild 4)" -v b="$(stat f msbuild-empty 4)" 'BEGIN { if (a != "" && b != "") printf "%.2f", a - b }')
          echo "Fixed cost of the task (difference of the medians): ${fixed:-–} s. Goal ≤ 0.5 s: $(verdict "$fixed" 0.5)." ;;
     esac
