@@ -1,6 +1,6 @@
 # Sourced by run.sh: builds the RunClaudeParallel task from source and generates the project that
 # `dotnet build` runs, importing the task's build/ props and targets with ClaudeRunnerTaskAssembly
-# pointing at the built task, as examples/msbuild does. Sets msbuild_task and msbuild_command.
+# pointing at the built task, as examples/msbuild does. Sets msbuild_command.
 dotnet build "$root/src/ClaudeRunner.MSBuild" -c Release -o "$tools/msbuild-task" --nologo -v:q >&2
 msbuild_task=$tools/msbuild-task/ClaudeRunner.MSBuild.dll
 mkdir -p "$work/msbuild"

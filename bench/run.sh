@@ -6,7 +6,7 @@
 #   --quick       one run of smaller workloads, for development (the figures mean little)
 #   --runs N      runs per runner and workload (default: 5 for a b f, 3 for c d e)
 #   --workloads   which workloads, e.g. "ab" (default: abcdef)
-#   --runners     which runners, comma-separated (default: all of xargs,parallel,baseline,core,cli,msbuild)
+#   --runners     which runners, comma-separated (default: all of spawn,xargs,parallel,baseline,core,cli,msbuild)
 #   --work DIR    scratch directory, emptied first (default: /dev/shm/claude-runner-bench, a tmpfs:
 #                 the runners write their outputs there, so disk speed does not hide their own cost)
 set -euo pipefail
@@ -56,22 +56,10 @@ gcc -O2 -static -o "$fake" "$root/bench/fake/fake-claude.c" 2>/dev/null || gcc -
 log "publishing the .NET baseline and ClaudeRunner (Release)"
 dotnet publish "$root/bench/Baseline" -c Release -o "$tools/baseline" --nologo -v:q >&2
 dotnet publish "$root/bench/CoreDriver" -c Release -o "$tools/core" --nologo -v:q >&2
-runners=(spawn xargs parallel baseline core)
-cli=()
-if [ -d "$root/src/ClaudeRunner.Cli" ]; then
-  dotnet publish "$root/src/ClaudeRunner.Cli" -c Release -o "$tools/cli" --nologo -v:q >&2
-  if [ -x "$tools/cli/claude-runner" ]; then cli=("$tools/cli/claude-runner"); else cli=(dotnet "$tools/cli/claude-runner.dll"); fi
-  runners+=(cli)
-else
-  log "src/ClaudeRunner.Cli is not there yet: the CLI is not measured"
-fi
-msbuild_task=
-if [ -d "$root/src/ClaudeRunner.MSBuild" ]; then
-  source "$root/bench/msbuild.sh"
-  runners+=(msbuild)
-else
-  log "src/ClaudeRunner.MSBuild is not there yet: the MSBuild task is not measured"
-fi
+dotnet publish "$root/src/ClaudeRunner.Cli" -c Release -o "$tools/cli" --nologo -v:q >&2
+cli=("$tools/cli/claude-runner")
+source "$root/bench/msbuild.sh"
+runners=(spawn xargs parallel baseline core cli msbuild)
 
 if [ -n "$only" ]; then
   chosen=()
@@ -196,7 +184,7 @@ for w in $(echo "$workloads" | grep -o .); do
     c) generate c "$(size 100 24)" mixed; interleave c "$(rounds 3)" "${delivering[@]}" ;;
     d) generate d 1 "bytes=$(size 1073741824 134217728)"; interleave d "$(rounds 3)" "${delivering[@]}" ;;
     e) generate e "$(size 10000 2000)" exit; interleave e "$(rounds 3)" "${runners[@]}" ;;
-    f) if [ -n "$msbuild_task" ]; then generate f 1 exit; interleave f "$(rounds 5)" msbuild-empty msbuild; fi ;;
+    f) if [[ " ${runners[*]} " == *" msbuild "* ]]; then generate f 1 exit; interleave f "$(rounds 5)" msbuild-empty msbuild; fi ;;
   esac
   load_during[$w]=$(load)
 done
