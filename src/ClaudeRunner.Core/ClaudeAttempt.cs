@@ -25,6 +25,9 @@ internal sealed class ClaudeAttempt
     private const int StderrTailLength = 8 * 1024;
     private const int EventTextLength = 2000;
 
+    // Half a pipe's 64 KiB: the reader's char buffer (one char per byte) stays below the large-object threshold.
+    private const int StdoutReadBuffer = 32 * 1024;
+
     // A grandchild that inherited claude's stdout keeps the pipe open after claude exits; don't wait forever for its end.
     private static readonly TimeSpan PipeDrainLimit = TimeSpan.FromSeconds(2);
 
@@ -85,7 +88,9 @@ internal sealed class ClaudeAttempt
         }
 
         var stdin = WriteStdinAsync(process, prompt);
-        var stdout = PumpAsync(process.StandardOutput, new LineSplitter(MaxStdoutLine, _redactor, OnStdoutLine, _log.StreamPart));
+        // Process's own reader reads the pipe 4 KiB at a time: a read(2) and a thread-pool hop per 4 KiB of a long stream.
+        using var stdoutReader = new StreamReader(process.StandardOutput.BaseStream, OwnerOnlyFile.Utf8, detectEncodingFromByteOrderMarks: false, StdoutReadBuffer, leaveOpen: true);
+        var stdout = PumpAsync(stdoutReader, new LineSplitter(MaxStdoutLine, _redactor, OnStdoutLine, _log.StreamPart));
         var stderr = PumpAsync(process.StandardError, new LineSplitter(MaxStderrLine, _redactor, OnStderrLine, (part, _) => _log.StderrLine(part)));
 
         Outcome? stoppedAs = null;

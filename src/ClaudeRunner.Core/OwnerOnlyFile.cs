@@ -21,7 +21,9 @@ internal static class OwnerOnlyFile
         Directory.CreateDirectory(path, DirectoryMode);
     }
 
-    public static StreamWriter CreateText(string path) => new(Open(path), Utf8, bufferSize: 64 * 1024);
+    // 16K chars keeps the writer's char and byte buffers (32 and 48 kB) below the large-object threshold (85 kB):
+    // a prompt opens two writers, and large-object buffers made every run of 10,000 prompts a series of gen2 collections.
+    public static StreamWriter CreateText(string path) => new(Open(path), Utf8, bufferSize: 16 * 1024);
 
     /// <summary>Writes a whole file so readers see the old or the new content, never half of one.</summary>
     public static void WriteAtomically(string path, Action<Stream> write)
