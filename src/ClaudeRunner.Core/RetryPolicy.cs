@@ -14,8 +14,7 @@ internal sealed class RetryPolicy
     public RetryPolicy(TimeSpan baseDelay, TimeSpan maxDelay, bool retryTimeouts)
     {
         _baseDelay = baseDelay;
-        // A first delay longer than the cap means the user wants long delays: the cap gives way.
-        _maxDelay = maxDelay < baseDelay ? baseDelay : maxDelay;
+        _maxDelay = maxDelay;
         _retryTimeouts = retryTimeouts;
     }
 

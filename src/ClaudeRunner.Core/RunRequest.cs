@@ -39,7 +39,7 @@ public sealed record RunRequest
     /// <summary>The delay before the first retry; each further retry doubles it, with jitter.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>The longest delay between two attempts; a <see cref="RetryDelay"/> above it raises it.</summary>
+    /// <summary>The longest delay between two attempts; at least <see cref="RetryDelay"/> (see <see cref="WithRetryDelays"/>).</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Whether <see cref="Outcome.TimedOut"/> is retried like the other transient outcomes.</summary>
@@ -92,9 +92,9 @@ public sealed record RunRequest
             errors.Add(new InputError($"MaxParallel must be at least 1 (got {MaxParallel})."));
         }
 
-        if (RetryDelay < TimeSpan.Zero || MaxRetryDelay < TimeSpan.Zero)
+        if (RetryDelay < TimeSpan.Zero || MaxRetryDelay < RetryDelay)
         {
-            errors.Add(new InputError($"RetryDelay and MaxRetryDelay must be 0 or more (got {RetryDelay} and {MaxRetryDelay})."));
+            errors.Add(new InputError($"RetryDelay must be 0 or more and at most MaxRetryDelay (got {RetryDelay} and {MaxRetryDelay})."));
         }
 
         if (GracePeriod < TimeSpan.Zero)

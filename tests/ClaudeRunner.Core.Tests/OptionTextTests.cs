@@ -56,13 +56,6 @@ public sealed class RetryPolicyTests
         Assert.InRange(policy.DelayBefore(10), TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(5));
     }
 
-    [Fact]
-    public void A_first_delay_above_the_cap_raises_the_cap()
-    {
-        var policy = new RetryPolicy(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(2), retryTimeouts: false);
-        Assert.InRange(policy.DelayBefore(2), TimeSpan.FromMinutes(2.5), TimeSpan.FromMinutes(5));
-    }
-
     [Theory]
     [InlineData(Outcome.RateLimited, true)]
     [InlineData(Outcome.Overloaded, true)]

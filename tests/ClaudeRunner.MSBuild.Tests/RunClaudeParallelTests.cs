@@ -156,7 +156,7 @@ public sealed class RunClaudeParallelTests : IDisposable
     {
         var run = _build.WithProject($"""
               <Target Name="Build">
-                <RunClaudeParallel Prompts="@(ClaudePrompt)" HeartbeatInterval="100ms" {_build.FakeClaudeAttributes} />
+                <RunClaudeParallel Prompts="@(ClaudePrompt)" HeartbeatInterval="100ms" {_scratch.FakeClaudeAttributes()} />
               </Target>
               <ItemGroup>
                 <ClaudePrompt Include="slow" Prompt="@fake sleep=1500" />
@@ -194,7 +194,7 @@ public sealed class RunClaudeParallelTests : IDisposable
         // Longer than the 5 s default, so only a grace period that reached the engine holds the prompt this long.
         var run = _build.WithProject($"""
               <Target Name="Build">
-                <RunClaudeParallel Prompts="@(ClaudePrompt)" Timeout="200ms" Retries="0" GracePeriod="7s" {_build.FakeClaudeAttributes} />
+                <RunClaudeParallel Prompts="@(ClaudePrompt)" Timeout="200ms" Retries="0" GracePeriod="7s" {_scratch.FakeClaudeAttributes()} />
               </Target>
               <ItemGroup>
                 <ClaudePrompt Include="stubborn" Prompt="@fake ignore_sigterm hang" />
