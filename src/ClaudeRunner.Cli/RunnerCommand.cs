@@ -351,17 +351,10 @@ internal sealed class RunnerCommand
     // Every occurrence of --env arrives here; a later one wins for the same name.
     private static Dictionary<string, string> EnvironmentVariables(ArgumentResult result)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var token in result.Tokens)
+        var environment = OptionText.ParseEnvironment(result.Tokens.Select(token => token.Value), out var malformed);
+        foreach (var entry in malformed)
         {
-            var equals = token.Value.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                result.AddError($"--env must be NAME=VALUE (got '{token.Value}').");
-                continue;
-            }
-
-            environment[token.Value[..equals]] = token.Value[(equals + 1)..];
+            result.AddError($"--env must be NAME=VALUE (got '{entry}').");
         }
 
         return environment;

@@ -158,20 +158,12 @@ public static partial class OptionText
 
                     break;
                 case "env":
-                    var env = new Dictionary<string, string>(StringComparer.Ordinal);
-                    foreach (var pair in value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    options = options with { Env = ParseEnvironment(value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), out var malformed) };
+                    if (malformed.Count > 0)
                     {
-                        var equals = pair.IndexOf('=', StringComparison.Ordinal);
-                        if (equals <= 0)
-                        {
-                            Error("must be NAME=value pairs separated by ';'");
-                            break;
-                        }
-
-                        env[pair[..equals]] = pair[(equals + 1)..];
+                        Error("must be NAME=value pairs separated by ';'");
                     }
 
-                    options = options with { Env = env };
                     break;
                 case "args":
                     options = options with { Args = value.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
@@ -182,6 +174,30 @@ public static partial class OptionText
         }
 
         return options;
+    }
+
+    /// <summary>Reads <c>NAME=value</c> assignments (the value may contain <c>=</c>; a later one wins for the same name).</summary>
+    /// <param name="assignments">The assignments.</param>
+    /// <param name="malformed">Receives the entries that are not assignments.</param>
+    public static Dictionary<string, string> ParseEnvironment(IEnumerable<string> assignments, out IReadOnlyList<string> malformed)
+    {
+        ArgumentNullException.ThrowIfNull(assignments);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        var bad = new List<string>();
+        foreach (var assignment in assignments)
+        {
+            var equals = assignment.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                bad.Add(assignment);
+                continue;
+            }
+
+            environment[assignment[..equals]] = assignment[(equals + 1)..];
+        }
+
+        malformed = bad;
+        return environment;
     }
 
     /// <summary>The canonical spelling of a permission mode, or null when claude does not know it.</summary>

@@ -237,19 +237,8 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
 
     private Dictionary<string, string> ParseEnvironment(SourceLocation taskLocation, List<InputError> errors)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var entry in EnvironmentVariables)
-        {
-            var equals = entry.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0)
-            {
-                errors.Add(new InputError($"EnvironmentVariables items must be NAME=value (got '{entry}').", taskLocation));
-                continue;
-            }
-
-            environment[entry[..equals]] = entry[(equals + 1)..];
-        }
-
+        var environment = OptionText.ParseEnvironment(EnvironmentVariables, out var malformed);
+        errors.AddRange(malformed.Select(entry => new InputError($"EnvironmentVariables items must be NAME=value (got '{entry}').", taskLocation)));
         return environment;
     }
 
