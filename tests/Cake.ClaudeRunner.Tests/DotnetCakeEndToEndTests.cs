@@ -188,29 +188,15 @@ public sealed class PackedAddIn : IDisposable
     public PackedAddIn()
     {
         Feed = Directory.CreateTempSubdirectory("cake-claude-runner-feed-").FullName;
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = RepositoryRoot, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "pack", Path.Combine("src", "Cake.ClaudeRunner"), "--no-build", "-c", Configuration, "-o", Feed })
+        var pack = DotnetCli.RunAsync(RepositoryRoot, "pack", Path.Combine("src", "Cake.ClaudeRunner"), "--no-build", "-c", Configuration, "-o", Feed).GetAwaiter().GetResult();
+        if (pack.ExitCode != 0)
         {
-            start.ArgumentList.Add(argument);
-        }
-
-        // The test host's MSBuild variables would point a child build at the wrong MSBuild.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-        {
-            start.Environment.Remove(name);
-        }
-
-        using var pack = Process.Start(start)!;
-        var output = pack.StandardOutput.ReadToEndAsync();
-        var errors = pack.StandardError.ReadToEnd();
-        if (!pack.WaitForExit(TimeSpan.FromMinutes(3)) || pack.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet pack failed:{Environment.NewLine}{output.Result}{errors}");
+            throw new InvalidOperationException($"dotnet pack failed:{Environment.NewLine}{pack.Output}");
         }
     }
 
     /// <summary>The repository: the directory of ClaudeRunner.sln above the test binaries.</summary>
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => DotnetCli.RepositoryRoot;
 
     public string Feed { get; }
 
@@ -221,17 +207,4 @@ public sealed class PackedAddIn : IDisposable
 #endif
 
     public void Dispose() => Directory.Delete(Feed, recursive: true);
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "ClaudeRunner.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("ClaudeRunner.sln was not found above the test binaries.");
-    }
 }

@@ -24,11 +24,10 @@ public static class RealClaude
         "The real Claude Code CLI is not installed: run `bash .ci/install-claude.sh` " +
         "(installs @anthropic-ai/claude-code@" + PinnedVersion + " into .tools/claude)";
 
-    private static readonly Lazy<string> LazyRepositoryRoot = new(FindRepositoryRoot);
     private static readonly Lazy<string> LazyVersion = new(ReadVersion);
 
     /// <summary>The repository root: the first directory above the test binaries that holds <c>ClaudeRunner.sln</c>.</summary>
-    public static string RepositoryRoot => LazyRepositoryRoot.Value;
+    public static string RepositoryRoot => ClaudeRunner.Tests.DotnetCli.RepositoryRoot;
 
     /// <summary>Where <c>.ci/install-claude.sh</c> puts the executable.</summary>
     public static string DefaultInstallPath =>
@@ -60,20 +59,6 @@ public static class RealClaude
         }
 
         return File.Exists(defaultPath) ? defaultPath : null;
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, "ClaudeRunner.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"ClaudeRunner.sln not found in any directory above '{AppContext.BaseDirectory}'.");
     }
 
     private static string ReadVersion()

@@ -42,9 +42,13 @@ public sealed class CliProcess : IDisposable
     /// Starts claude-runner in <paramref name="workingDirectory"/> with the test process's environment plus
     /// <paramref name="environment"/>, <paramref name="args"/> and <paramref name="stdin"/> (null: empty standard input).
     /// </summary>
-    public static CliProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, string? stdin, params string[] args)
+    public static CliProcess Start(string workingDirectory, IReadOnlyDictionary<string, string> environment, string? stdin, params string[] args) =>
+        StartExecutable(ExecutablePath, workingDirectory, environment, stdin, args);
+
+    /// <summary>Starts another build of claude-runner (an installed tool) the same way.</summary>
+    public static CliProcess StartExecutable(string executable, string workingDirectory, IReadOnlyDictionary<string, string> environment, string? stdin, params string[] args)
     {
-        var start = new ProcessStartInfo(ExecutablePath)
+        var start = new ProcessStartInfo(executable)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardInput = true,
