@@ -291,7 +291,7 @@ public sealed class PromptSet
         return options;
     }
 
-    private static IEnumerable<string> KnownOptions(bool withPromptFields) =>
+    internal static IEnumerable<string> KnownOptions(bool withPromptFields) =>
         (withPromptFields ? new[] { "id", "prompt" } : []).Concat(
         [
             "workingDirectory", "model", "allowedTools", "disallowedTools", "permissionMode", "maxTurns",

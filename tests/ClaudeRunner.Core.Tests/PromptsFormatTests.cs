@@ -1,0 +1,29 @@
+using System.Text.Json;
+
+namespace ClaudeRunner.Tests;
+
+/// <summary>The shipped schema and examples agree with the loader.</summary>
+public sealed class PromptsFormatTests
+{
+    [Fact]
+    public void The_schema_names_exactly_the_options_the_loader_accepts()
+    {
+        using var schema = JsonDocument.Parse(File.ReadAllText(Path.Combine(DotnetCli.RepositoryRoot, "schema", "prompts.schema.json")));
+        var options = schema.RootElement.GetProperty("$defs").GetProperty("options").GetProperty("properties").EnumerateObject().Select(p => p.Name);
+        var promptFields = schema.RootElement.GetProperty("properties").GetProperty("prompts").GetProperty("items").GetProperty("oneOf")[1]
+            .GetProperty("properties").EnumerateObject().Select(p => p.Name);
+        Assert.Equal(PromptSet.KnownOptions(withPromptFields: false).Order(), options.Order());
+        Assert.Equal(PromptSet.KnownOptions(withPromptFields: true).Order(), options.Concat(promptFields).Order());
+        Assert.Equal(OptionText.PermissionModes.Order(), schema.RootElement.GetProperty("$defs").GetProperty("options").GetProperty("properties")
+            .GetProperty("permissionMode").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order());
+    }
+
+    [Fact]
+    public void The_example_prompts_file_is_valid()
+    {
+        var path = Path.Combine(DotnetCli.RepositoryRoot, "examples", "prompts.json");
+        var set = PromptSet.Load([PromptSource.FromFile(path)], PromptOptions.None, DotnetCli.RepositoryRoot);
+        Assert.Equal(["review-calculator", "document-calculator"], set.Prompts.Take(2).Select(p => p.Id));
+        Assert.All(set.Prompts, p => Assert.Equal("dontAsk", p.Options.PermissionMode));
+    }
+}
