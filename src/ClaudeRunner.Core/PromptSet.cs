@@ -356,6 +356,11 @@ public sealed class PromptSet
             _errors.Add(new InputError("Timeout must be a positive duration.", location));
         }
 
+        if (options.MaxBudgetUsd is <= 0)
+        {
+            _errors.Add(new InputError("MaxBudgetUsd must be a positive amount in US dollars.", location));
+        }
+
         if (options.PermissionMode is { } mode && OptionText.ValidPermissionMode(mode) is null)
         {
             _errors.Add(new InputError($"PermissionMode must be one of {string.Join(", ", OptionText.PermissionModes)}, not '{mode}'.", location));

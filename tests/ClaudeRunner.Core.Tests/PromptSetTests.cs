@@ -148,6 +148,16 @@ public sealed class PromptSetTests : IDisposable
     }
 
     [Fact]
+    public void In_memory_options_are_validated_like_the_file_format()
+    {
+        var location = new SourceLocation("build.cake", 7);
+        var bad = new PromptOptions { MaxTurns = 0, Retries = -1, Timeout = TimeSpan.Zero, MaxBudgetUsd = -1m, PermissionMode = "yolo" };
+        var ex = Assert.Throws<InvalidInputException>(() => PromptSet.Load([PromptSource.FromPrompts([new PromptInput("x", Options: bad, Location: location)])], PromptOptions.None, _scratch.Directory));
+        Assert.Equal(5, ex.Errors.Count);
+        Assert.All(ex.Errors, e => Assert.Equal(location, e.Location));
+    }
+
+    [Fact]
     public void Options_merge_prompt_over_file_defaults_over_run_defaults()
     {
         System.IO.Directory.CreateDirectory(Path.Combine(_scratch.Directory, "src"));
