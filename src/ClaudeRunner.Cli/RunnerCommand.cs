@@ -315,36 +315,36 @@ internal sealed class RunnerCommand
     private static int? Integer(ArgumentResult result, string optionName, int minimum)
     {
         var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
-        if (int.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= minimum)
+        if (OptionRules.ParseWholeNumber(text, minimum) is { } value)
         {
             return value;
         }
 
-        result.AddError($"{optionName} must be a whole number of at least {minimum} (got '{text}').");
+        result.AddError($"{optionName} {OptionRules.WholeNumber(minimum)} (got '{text}').");
         return null;
     }
 
     private static TimeSpan? Duration(ArgumentResult result, string optionName, bool allowZero)
     {
         var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
-        if (OptionText.ParseDuration(text) is { } duration && (allowZero || duration > TimeSpan.Zero))
+        if (OptionRules.ParseDuration(text, allowZero) is { } duration)
         {
             return duration;
         }
 
-        result.AddError($"{optionName} must be a {(allowZero ? string.Empty : "positive ")}duration such as 00:20:00, 20m, 90s, 1500ms or a number of seconds (got '{text}').");
+        result.AddError($"{optionName} {(allowZero ? OptionRules.Duration : OptionRules.PositiveDuration)} (got '{text}').");
         return null;
     }
 
     private static decimal? UsdAmount(ArgumentResult result, string optionName)
     {
         var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
-        if (decimal.TryParse(text, System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var amount) && amount > 0)
+        if (OptionRules.ParseUsd(text) is { } amount)
         {
             return amount;
         }
 
-        result.AddError($"{optionName} must be a positive amount in US dollars such as 2.50 (got '{text}').");
+        result.AddError($"{optionName} {OptionRules.PositiveUsd} (got '{text}').");
         return null;
     }
 
@@ -368,7 +368,7 @@ internal sealed class RunnerCommand
             return mode;
         }
 
-        result.AddError($"--permission-mode must be one of {string.Join(", ", OptionText.PermissionModes)} (got '{text}').");
+        result.AddError($"--permission-mode {OptionRules.PermissionMode} (got '{text}').");
         return null;
     }
 }

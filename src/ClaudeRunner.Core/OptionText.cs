@@ -109,51 +109,51 @@ public static partial class OptionText
                     }
                     else
                     {
-                        Error($"must be one of {string.Join(", ", PermissionModes)}");
+                        Error(OptionRules.PermissionMode);
                     }
 
                     break;
                 case "maxturns":
-                    if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var turns) && turns > 0)
+                    if (OptionRules.ParseWholeNumber(value, OptionRules.MinimumMaxTurns) is { } turns)
                     {
                         options = options with { MaxTurns = turns };
                     }
                     else
                     {
-                        Error("must be a positive whole number");
+                        Error(OptionRules.WholeNumber(OptionRules.MinimumMaxTurns));
                     }
 
                     break;
                 case "maxbudgetusd":
-                    if (decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var budget) && budget > 0)
+                    if (OptionRules.ParseUsd(value) is { } budget)
                     {
                         options = options with { MaxBudgetUsd = budget };
                     }
                     else
                     {
-                        Error("must be a positive amount in US dollars");
+                        Error(OptionRules.PositiveUsd);
                     }
 
                     break;
                 case "timeout":
-                    if (ParseDuration(value) is { } timeout && timeout > TimeSpan.Zero)
+                    if (OptionRules.ParseDuration(value, allowZero: false) is { } timeout)
                     {
                         options = options with { Timeout = timeout };
                     }
                     else
                     {
-                        Error("must be a positive duration such as 00:20:00, 20m or 90s");
+                        Error(OptionRules.PositiveDuration);
                     }
 
                     break;
                 case "retries":
-                    if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var retries))
+                    if (OptionRules.ParseWholeNumber(value, OptionRules.MinimumRetries) is { } retries)
                     {
                         options = options with { Retries = retries };
                     }
                     else
                     {
-                        Error("must be a whole number of 0 or more");
+                        Error(OptionRules.WholeNumber(OptionRules.MinimumRetries));
                     }
 
                     break;

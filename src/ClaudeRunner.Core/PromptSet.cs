@@ -245,7 +245,7 @@ public sealed class PromptSet
                         options = options with { PermissionMode = OptionText.ValidPermissionMode(mode) };
                         if (options.PermissionMode is null)
                         {
-                            _errors.Add(new InputError($"\"permissionMode\" must be one of {string.Join(", ", OptionText.PermissionModes)}, not '{mode}'.", value.Location));
+                            _errors.Add(new InputError($"\"permissionMode\" {OptionRules.PermissionMode}, not '{mode}'.", value.Location));
                         }
                     }
 
@@ -260,10 +260,10 @@ public sealed class PromptSet
                     options = options with { Args = ExpectStrings(value, member.Name) };
                     break;
                 case "maxTurns":
-                    options = options with { MaxTurns = ExpectInteger(value, member.Name, minimum: 1) };
+                    options = options with { MaxTurns = ExpectInteger(value, member.Name, OptionRules.MinimumMaxTurns) };
                     break;
                 case "retries":
-                    options = options with { Retries = ExpectInteger(value, member.Name, minimum: 0) };
+                    options = options with { Retries = ExpectInteger(value, member.Name, OptionRules.MinimumRetries) };
                     break;
                 case "maxBudgetUsd":
                     if (value is JsonScalarNode { Kind: JsonValueKind.Number, Number: > 0 and var budget })
@@ -272,7 +272,7 @@ public sealed class PromptSet
                     }
                     else
                     {
-                        _errors.Add(new InputError($"\"maxBudgetUsd\" must be a positive number, not {Describe(value)}.", value.Location));
+                        _errors.Add(new InputError($"\"maxBudgetUsd\" {OptionRules.PositiveUsd}, not {Describe(value)}.", value.Location));
                     }
 
                     break;
@@ -308,7 +308,7 @@ public sealed class PromptSet
         };
         if (timeout is not { } parsed || parsed <= TimeSpan.Zero)
         {
-            _errors.Add(new InputError($"\"timeout\" must be a positive duration such as \"00:20:00\", \"20m\" or \"90s\", not {Describe(value)}.", value.Location));
+            _errors.Add(new InputError($"\"timeout\" {OptionRules.PositiveDuration}, not {Describe(value)}.", value.Location));
             return null;
         }
 
@@ -339,33 +339,8 @@ public sealed class PromptSet
         return result;
     }
 
-    private void ValidateOptions(PromptOptions options, SourceLocation? location)
-    {
-        if (options.MaxTurns is <= 0)
-        {
-            _errors.Add(new InputError("MaxTurns must be a positive whole number.", location));
-        }
-
-        if (options.Retries is < 0)
-        {
-            _errors.Add(new InputError("Retries must be 0 or more.", location));
-        }
-
-        if (options.Timeout is { } timeout && timeout <= TimeSpan.Zero)
-        {
-            _errors.Add(new InputError("Timeout must be a positive duration.", location));
-        }
-
-        if (options.MaxBudgetUsd is <= 0)
-        {
-            _errors.Add(new InputError("MaxBudgetUsd must be a positive amount in US dollars.", location));
-        }
-
-        if (options.PermissionMode is { } mode && OptionText.ValidPermissionMode(mode) is null)
-        {
-            _errors.Add(new InputError($"PermissionMode must be one of {string.Join(", ", OptionText.PermissionModes)}, not '{mode}'.", location));
-        }
-    }
+    private void ValidateOptions(PromptOptions options, SourceLocation? location) =>
+        _errors.AddRange(OptionRules.Problems(options).Select(problem => new InputError($"{problem.Option} {problem.Rule}.", location)));
 
     private Dictionary<string, JsonNode> UniqueMembers(JsonObjectNode node, string what)
     {
@@ -416,7 +391,7 @@ public sealed class PromptSet
             return (int)number!.Value;
         }
 
-        _errors.Add(new InputError($"\"{name}\" must be a whole number of at least {minimum}, not {Describe(value)}.", value.Location));
+        _errors.Add(new InputError($"\"{name}\" {OptionRules.WholeNumber(minimum)}, not {Describe(value)}.", value.Location));
         return null;
     }
 

@@ -214,10 +214,10 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
                 return null;
             }
 
-            var duration = OptionText.ParseDuration(text);
+            var duration = OptionRules.ParseDuration(text, allowZero: true);
             if (duration is null)
             {
-                errors.Add(new InputError($"{parameter} must be a duration such as 10s or 00:00:10 (got '{text}').", taskLocation));
+                errors.Add(new InputError($"{parameter} {OptionRules.Duration} (got '{text}').", taskLocation));
             }
 
             return duration;

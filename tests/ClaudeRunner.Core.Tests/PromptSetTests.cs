@@ -148,6 +148,19 @@ public sealed class PromptSetTests : IDisposable
     }
 
     [Fact]
+    public void The_file_format_text_values_and_typed_options_state_the_same_rule()
+    {
+        var rule = OptionRules.WholeNumber(OptionRules.MinimumMaxTurns);
+        var file = SingleError("{\"prompts\": [{\"prompt\": \"x\", \"maxTurns\": 0}]}");
+        var textErrors = new List<InputError>();
+        OptionText.ParseOptions([new("MaxTurns", "0")], null, textErrors);
+        var typed = Assert.Throws<InvalidInputException>(() => PromptSet.Load([PromptSource.FromPrompts([new PromptInput("x", Options: new PromptOptions { MaxTurns = 0 })])], PromptOptions.None, _scratch.Directory));
+        Assert.Contains(rule, file.Message, StringComparison.Ordinal);
+        Assert.Contains(rule, Assert.Single(textErrors).Message, StringComparison.Ordinal);
+        Assert.Contains(rule, Assert.Single(typed.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void In_memory_options_are_validated_like_the_file_format()
     {
         var location = new SourceLocation("build.cake", 7);
