@@ -14,10 +14,10 @@ internal static class ClaudeRun
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(settings);
-        var request = settings.ToRunRequest(source, context.Environment);
         try
         {
-            return settings.DryRun ? DryRun(context.Log, request) : Run(context.Log, request);
+            var request = settings.ToRunRequest(source, context.Environment);
+            return request.DryRun ? DryRun(context.Log, request) : Run(context.Log, request);
         }
         catch (InvalidInputException ex)
         {

@@ -84,40 +84,30 @@ public sealed class ClaudeRunnerSettings
     /// <summary>Gets or sets extra environment variables for claude. Values of secret-looking names (<c>*KEY*</c>, <c>*TOKEN*</c>, …) are masked in every log.</summary>
     public IDictionary<string, string> EnvironmentVariables { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
-    /// <summary>The engine's request for <paramref name="source"/> with these settings; relative paths resolve against Cake's working directory.</summary>
+    /// <summary>
+    /// The engine's request for <paramref name="source"/> with these settings; relative paths resolve against Cake's working directory.
+    /// </summary>
+    /// <exception cref="InvalidInputException">A setting breaks its option's rule.</exception>
     internal RunRequest ToRunRequest(PromptSource source, ICakeEnvironment environment)
     {
-        var engineDefaults = new RunRequest();
-        var request = engineDefaults with
+        var request = new RunRequest { Sources = [source], BaseDirectory = environment.WorkingDirectory.FullPath };
+        var errors = new List<InputError>();
+        foreach (var option in RunOptions.All.Where(option => option.IsFrontEndParameter))
         {
-            Sources = [source],
-            BaseDirectory = environment.WorkingDirectory.FullPath,
-            Defaults = new PromptOptions
-            {
-                Model = Model,
-                AllowedTools = AllowedTools.Count == 0 ? null : [.. AllowedTools],
-                DisallowedTools = DisallowedTools.Count == 0 ? null : [.. DisallowedTools],
-                PermissionMode = PermissionMode,
-                MaxTurns = MaxTurns,
-                MaxBudgetUsd = MaxBudgetUsd,
-                AppendSystemPrompt = AppendSystemPrompt,
-                Timeout = Timeout,
-                Retries = Retries,
-                Env = EnvironmentVariables.Count == 0 ? null : new Dictionary<string, string>(EnvironmentVariables, StringComparer.Ordinal),
-                Args = AdditionalArguments.Count == 0 ? null : [.. AdditionalArguments],
-            },
-            MaxParallel = MaxParallel,
-            // Kept relative: the engine looks a bare name up on PATH and resolves a relative path against BaseDirectory.
-            ClaudePath = ClaudePath?.FullPath ?? engineDefaults.ClaudePath,
-            DangerouslySkipPermissions = DangerouslySkipPermissions,
-            RetryTimeouts = RetryTimeouts,
-            GracePeriod = GracePeriod ?? engineDefaults.GracePeriod,
-            HeartbeatInterval = HeartbeatInterval ?? engineDefaults.HeartbeatInterval,
-            FailFast = FailFast,
-            LogDirectory = LogDirectory?.MakeAbsolute(environment).FullPath,
-            SummaryFile = SummaryFile?.MakeAbsolute(environment).FullPath,
-            JUnitFile = JUnitFile?.MakeAbsolute(environment).FullPath,
-        };
-        return request.WithRetryDelays(RetryDelay, MaxRetryDelay);
+            request = request.WithValue(option, EngineValue(typeof(ClaudeRunnerSettings).GetProperty(option.Name)!.GetValue(this)), option.Name, null, errors);
+        }
+
+        return errors.Count == 0 ? request : throw new InvalidInputException(errors);
     }
+
+    // Cake's paths stay as written (a bare "claude" is looked up on PATH; the engine resolves the rest against
+    // BaseDirectory); an empty collection means unset.
+    private static object? EngineValue(object? setting) => setting switch
+    {
+        Core.IO.Path path => path.FullPath,
+        IDictionary<string, string> { Count: 0 } or ICollection<string> { Count: 0 } => null,
+        IDictionary<string, string> environment => new Dictionary<string, string>(environment, StringComparer.Ordinal),
+        ICollection<string> items => items.ToArray(),
+        _ => setting,
+    };
 }

@@ -36,11 +36,23 @@ public sealed record RunRequest
     /// <summary>Pass <c>--dangerously-skip-permissions</c> to prompts that set no permission mode (the original tool always did).</summary>
     public bool DangerouslySkipPermissions { get; init; } = true;
 
-    /// <summary>The delay before the first retry; each further retry doubles it, with jitter.</summary>
-    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The default of <see cref="RetryDelay"/>.</summary>
+    public static readonly TimeSpan DefaultRetryDelay = TimeSpan.FromSeconds(10);
 
-    /// <summary>The longest delay between two attempts; at least <see cref="RetryDelay"/> (see <see cref="WithRetryDelays"/>).</summary>
-    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromMinutes(2);
+    /// <summary>The default of <see cref="MaxRetryDelay"/>.</summary>
+    public static readonly TimeSpan DefaultMaxRetryDelay = TimeSpan.FromMinutes(2);
+
+    /// <summary>The default log directory, under <see cref="BaseDirectory"/>.</summary>
+    public const string DefaultLogDirectory = "claude-logs";
+
+    /// <summary>
+    /// The delay before the first retry; each further retry doubles it, with jitter. Null for the default, or for
+    /// <see cref="MaxRetryDelay"/> when that is set below the default (an unset delay gives way to a given one).
+    /// </summary>
+    public TimeSpan? RetryDelay { get; init; }
+
+    /// <summary>The longest delay between two attempts. Null for the default, or for <see cref="RetryDelay"/> when that is set above the default.</summary>
+    public TimeSpan? MaxRetryDelay { get; init; }
 
     /// <summary>Whether <see cref="Outcome.TimedOut"/> is retried like the other transient outcomes.</summary>
     public bool RetryTimeouts { get; init; }
@@ -63,48 +75,33 @@ public sealed record RunRequest
     /// <summary>How often a heartbeat event reports progress; <see cref="TimeSpan.Zero"/> for never.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
 
-    internal string ResolvedLogDirectory => Path.GetFullPath(LogDirectory ?? "claude-logs", BaseDirectory);
+    /// <summary>Show each prompt's command and effective options; start nothing.</summary>
+    public bool DryRun { get; init; }
+
+    internal string ResolvedLogDirectory => Path.GetFullPath(LogDirectory ?? DefaultLogDirectory, BaseDirectory);
 
     internal string ResolvedSummaryFile => SummaryFile is null ? Path.Combine(ResolvedLogDirectory, "summary.json") : Path.GetFullPath(SummaryFile, BaseDirectory);
 
     internal string ResolvedJUnitFile => JUnitFile is null ? Path.Combine(ResolvedLogDirectory, "junit.xml") : Path.GetFullPath(JUnitFile, BaseDirectory);
 
-    /// <summary>
-    /// This request with the retry delays a user gave, either of which may be unset. A value given wins; an unset
-    /// one gives way to it: a first delay above the cap raises the cap, a cap below the first delay lowers the first delay.
-    /// Every front end derives the pair this way, so <c>RetryDelay</c> alone never makes a request invalid.
-    /// </summary>
-    /// <param name="retryDelay">The delay before the first retry, or null for this request's.</param>
-    /// <param name="maxRetryDelay">The longest delay between two attempts, or null for this request's.</param>
-    public RunRequest WithRetryDelays(TimeSpan? retryDelay, TimeSpan? maxRetryDelay)
+    /// <summary>The retry delays in effect: a delay given wins, an unset one gives way to it (a first delay above the
+    /// default cap raises the cap; a cap below the default first delay lowers the first delay).</summary>
+    internal (TimeSpan First, TimeSpan Max) EffectiveRetryDelays
     {
-        var first = retryDelay ?? (maxRetryDelay is { } cap && cap < RetryDelay ? cap : RetryDelay);
-        var max = maxRetryDelay ?? (first > MaxRetryDelay ? first : MaxRetryDelay);
-        return this with { RetryDelay = first, MaxRetryDelay = max };
+        get
+        {
+            var first = RetryDelay ?? (MaxRetryDelay is { } cap && cap < DefaultRetryDelay ? cap : DefaultRetryDelay);
+            return (first, MaxRetryDelay ?? (first > DefaultMaxRetryDelay ? first : DefaultMaxRetryDelay));
+        }
     }
 
-    /// <summary>The problems with the run-level settings (not the prompts), empty when there are none.</summary>
+    /// <summary>The problems with the settings of the request (not its prompts), empty when there are none.</summary>
     public IReadOnlyList<InputError> Validate()
     {
-        var errors = new List<InputError>();
-        if (MaxParallel < 1)
+        var errors = OptionValues.Problems(this).ToList();
+        if (RetryDelay is { } first && MaxRetryDelay is { } max && max < first)
         {
-            errors.Add(new InputError($"MaxParallel must be at least 1 (got {MaxParallel})."));
-        }
-
-        if (RetryDelay < TimeSpan.Zero || MaxRetryDelay < RetryDelay)
-        {
-            errors.Add(new InputError($"RetryDelay must be 0 or more and at most MaxRetryDelay (got {RetryDelay} and {MaxRetryDelay})."));
-        }
-
-        if (GracePeriod < TimeSpan.Zero)
-        {
-            errors.Add(new InputError($"GracePeriod must be 0 or more (got {GracePeriod})."));
-        }
-
-        if (string.IsNullOrWhiteSpace(ClaudePath))
-        {
-            errors.Add(new InputError("ClaudePath must not be empty."));
+            errors.Add(new InputError($"RetryDelay must be at most MaxRetryDelay (got {OptionText.FormatDuration(first)} and {OptionText.FormatDuration(max)})."));
         }
 
         return errors;

@@ -140,7 +140,7 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
 
         try
         {
-            if (DryRun)
+            if (request.DryRun)
             {
                 LogPlan(request);
             }
@@ -160,22 +160,8 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
         return !Log.HasLoggedErrors;
     }
 
-    private RunRequest CreateRequest(SourceLocation taskLocation, List<InputError> errors)
+    internal RunRequest CreateRequest(SourceLocation taskLocation, List<InputError> errors)
     {
-        var runDefaults = OptionText.ParseOptions(
-            [
-                new("Model", Model ?? string.Empty),
-                new("PermissionMode", PermissionMode ?? string.Empty),
-                new("AllowedTools", AllowedTools ?? string.Empty),
-                new("DisallowedTools", DisallowedTools ?? string.Empty),
-                new("MaxTurns", MaxTurns ?? string.Empty),
-                new("MaxBudgetUsd", MaxBudgetUsd ?? string.Empty),
-                new("AppendSystemPrompt", AppendSystemPrompt ?? string.Empty),
-                new("Timeout", Timeout ?? string.Empty),
-                new("Retries", Retries ?? string.Empty),
-            ],
-            taskLocation,
-            errors);
         var sources = new List<PromptSource>();
         sources.AddRange(PromptsFile.Select(file => PromptSource.FromFile(file.ItemSpec)));
         if (Prompts.Length > 0)
@@ -187,59 +173,31 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
         {
             Sources = sources,
             BaseDirectory = Path.GetFullPath(ProjectDirectory ?? ".", Path.GetDirectoryName(Path.GetFullPath(taskLocation.File))!),
-            Defaults = runDefaults with
-            {
-                Args = AdditionalArguments.Length > 0 ? AdditionalArguments : null,
-                Env = EnvironmentVariables.Length > 0 ? ParseEnvironment(taskLocation, errors) : null,
-            },
-            MaxParallel = MaxParallel,
-            ClaudePath = string.IsNullOrWhiteSpace(ClaudePath) ? "claude" : ClaudePath,
-            DangerouslySkipPermissions = DangerouslySkipPermissions,
-            RetryTimeouts = RetryTimeouts,
-            FailFast = FailFast,
-            LogDirectory = string.IsNullOrWhiteSpace(LogDirectory) ? DefaultLogDirectory : LogDirectory,
-            SummaryFile = string.IsNullOrWhiteSpace(SummaryFile) ? null : SummaryFile,
-            JUnitFile = string.IsNullOrWhiteSpace(JUnitFile) ? null : JUnitFile,
-        }.WithRetryDelays(Duration(RetryDelay, nameof(RetryDelay)), Duration(MaxRetryDelay, nameof(MaxRetryDelay)));
-        return request with
-        {
-            GracePeriod = Duration(GracePeriod, nameof(GracePeriod)) ?? request.GracePeriod,
-            HeartbeatInterval = Duration(HeartbeatInterval, nameof(HeartbeatInterval)) ?? request.HeartbeatInterval,
+            LogDirectory = DefaultLogDirectory,
         };
 
-        TimeSpan? Duration(string? text, string parameter)
+        // Every parameter named in the option table, read by its kind's rule; MSBuild leaves an unset or empty parameter at its default.
+        foreach (var option in RunOptions.All.Where(option => option.IsFrontEndParameter))
         {
-            if (string.IsNullOrWhiteSpace(text))
+            request = typeof(RunClaudeParallel).GetProperty(option.Name)!.GetValue(this) switch
             {
-                return null;
-            }
-
-            var duration = OptionRules.ParseDuration(text, allowZero: true);
-            if (duration is null)
-            {
-                errors.Add(new InputError($"{parameter} {OptionRules.Duration} (got '{text}').", taskLocation));
-            }
-
-            return duration;
+                string text => request.WithText(option, text, option.Name, taskLocation, errors),
+                string[] items => request.WithItems(option, items, option.Name, taskLocation, errors),
+                var typed => request.WithValue(option, typed, option.Name, taskLocation, errors),
+            };
         }
+
+        return request;
     }
 
     private static PromptInput ToPromptInput(ITaskItem item, SourceLocation taskLocation, List<InputError> errors)
     {
         var metadata = item.CloneCustomMetadata();
-        var options = OptionText.ParseOptions(
-            metadata.Keys.Cast<string>().Where(name => !name.Equals("Prompt", StringComparison.OrdinalIgnoreCase))
-                .Select(name => new KeyValuePair<string, string>(name, (string)metadata[name]!)),
+        var options = OptionValues.FromMetadata(
+            metadata.Keys.Cast<string>().Select(name => new KeyValuePair<string, string>(name, (string)metadata[name]!)),
             taskLocation,
             errors);
         return new PromptInput(item.GetMetadata("Prompt"), item.ItemSpec, options, taskLocation);
-    }
-
-    private Dictionary<string, string> ParseEnvironment(SourceLocation taskLocation, List<InputError> errors)
-    {
-        var environment = OptionText.ParseEnvironment(EnvironmentVariables, out var malformed);
-        errors.AddRange(malformed.Select(entry => new InputError($"EnvironmentVariables items must be NAME=value (got '{entry}').", taskLocation)));
-        return environment;
     }
 
     private void LogPlan(RunRequest request)

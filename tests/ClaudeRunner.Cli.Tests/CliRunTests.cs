@@ -106,7 +106,7 @@ public sealed partial class CliRunTests : IDisposable
     [InlineData("--permission-mode yolo", "--permission-mode must be one of")]
     [InlineData("--max-turns 0", "--max-turns must be a whole number of at least 1 (got '0')")]
     [InlineData("--max-budget-usd free", "--max-budget-usd must be a positive amount")]
-    [InlineData("--env NOEQUALS", "--env must be NAME=VALUE (got 'NOEQUALS')")]
+    [InlineData("--env NOEQUALS", "--env must be NAME=value entries")]
     [InlineData("--grace-period soon", "--grace-period must be a duration")]
     [InlineData("--max-retry-delay soon", "--max-retry-delay must be a duration")]
     [InlineData("--retry-delay 1m --max-retry-delay 10s", "at most MaxRetryDelay")]

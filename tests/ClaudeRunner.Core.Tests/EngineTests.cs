@@ -143,7 +143,7 @@ public sealed class EngineTests : IDisposable
     public async Task MaxParallel_below_one_is_an_input_error()
     {
         var ex = await Assert.ThrowsAsync<InvalidInputException>(() => FakeRuns.RunAsync(FakeRuns.Request(_scratch, "a") with { MaxParallel = 0 }));
-        Assert.Contains("MaxParallel must be at least 1", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("MaxParallel must be a whole number of at least 1", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -150,10 +150,10 @@ public sealed class PromptSetTests : IDisposable
     [Fact]
     public void The_file_format_text_values_and_typed_options_state_the_same_rule()
     {
-        var rule = OptionRules.WholeNumber(OptionRules.MinimumMaxTurns);
+        var rule = RunOptions.ForName("MaxTurns")!.Kind.Rule;
         var file = SingleError("{\"prompts\": [{\"prompt\": \"x\", \"maxTurns\": 0}]}");
         var textErrors = new List<InputError>();
-        OptionText.ParseOptions([new("MaxTurns", "0")], null, textErrors);
+        OptionValues.FromMetadata([new("MaxTurns", "0")], null, textErrors);
         var typed = Assert.Throws<InvalidInputException>(() => PromptSet.Load([PromptSource.FromPrompts([new PromptInput("x", Options: new PromptOptions { MaxTurns = 0 })])], PromptOptions.None, _scratch.Directory));
         Assert.Contains(rule, file.Message, StringComparison.Ordinal);
         Assert.Contains(rule, Assert.Single(textErrors).Message, StringComparison.Ordinal);

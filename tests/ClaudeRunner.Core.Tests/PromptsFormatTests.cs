@@ -14,7 +14,7 @@ public sealed class PromptsFormatTests
             .GetProperty("properties").EnumerateObject().Select(p => p.Name);
         Assert.Equal(PromptSet.KnownOptions(withPromptFields: false).Order(), options.Order());
         Assert.Equal(PromptSet.KnownOptions(withPromptFields: true).Order(), options.Concat(promptFields).Order());
-        Assert.Equal(OptionText.PermissionModes.Order(), schema.RootElement.GetProperty("$defs").GetProperty("options").GetProperty("properties")
+        Assert.Equal(RunOptions.PermissionModes.Order(), schema.RootElement.GetProperty("$defs").GetProperty("options").GetProperty("properties")
             .GetProperty("permissionMode").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order());
     }
 

@@ -5,39 +5,37 @@ public sealed class RunRequestTests
     private static readonly RunRequest Defaults = new();
 
     [Fact]
-    public void Unset_retry_delays_keep_the_defaults()
+    public void Unset_retry_delays_are_the_defaults()
     {
-        var request = Defaults.WithRetryDelays(null, null);
-
-        Assert.Equal((Defaults.RetryDelay, Defaults.MaxRetryDelay), (request.RetryDelay, request.MaxRetryDelay));
+        Assert.Equal((RunRequest.DefaultRetryDelay, RunRequest.DefaultMaxRetryDelay), Defaults.EffectiveRetryDelays);
     }
 
     [Fact]
     public void A_first_delay_above_the_default_cap_raises_the_cap()
     {
-        var request = Defaults.WithRetryDelays(TimeSpan.FromMinutes(5), null);
+        var request = Defaults with { RetryDelay = TimeSpan.FromMinutes(5) };
 
-        Assert.Equal((TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5)), (request.RetryDelay, request.MaxRetryDelay));
+        Assert.Equal((TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(5)), request.EffectiveRetryDelays);
         Assert.Empty(request.Validate());
     }
 
     [Fact]
     public void A_cap_below_the_default_first_delay_lowers_the_first_delay()
     {
-        var request = Defaults.WithRetryDelays(null, TimeSpan.FromSeconds(3));
+        var request = Defaults with { MaxRetryDelay = TimeSpan.FromSeconds(3) };
 
-        Assert.Equal((TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3)), (request.RetryDelay, request.MaxRetryDelay));
+        Assert.Equal((TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3)), request.EffectiveRetryDelays);
         Assert.Empty(request.Validate());
     }
 
     [Fact]
     public void Both_delays_given_are_kept_and_a_cap_below_the_first_delay_is_invalid()
     {
-        var valid = Defaults.WithRetryDelays(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
-        var invalid = Defaults.WithRetryDelays(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1));
+        var valid = Defaults with { RetryDelay = TimeSpan.FromSeconds(1), MaxRetryDelay = TimeSpan.FromSeconds(30) };
+        var invalid = Defaults with { RetryDelay = TimeSpan.FromSeconds(30), MaxRetryDelay = TimeSpan.FromSeconds(1) };
 
-        Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)), (valid.RetryDelay, valid.MaxRetryDelay));
-        Assert.Contains(invalid.Validate(), e => e.Message.Contains("MaxRetryDelay", StringComparison.Ordinal));
+        Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30)), valid.EffectiveRetryDelays);
+        Assert.Equal("RetryDelay must be at most MaxRetryDelay (got 30s and 1s).", Assert.Single(invalid.Validate()).Message);
     }
 
     [Fact]
@@ -46,6 +44,6 @@ public sealed class RunRequestTests
         var request = Defaults with { Sources = [PromptSource.FromPrompts([new PromptInput("fine")])], MaxParallel = 0 };
 
         var error = Assert.Single(Assert.Throws<InvalidInputException>(() => ClaudeRunnerEngine.Plan(request)).Errors);
-        Assert.Contains("MaxParallel", error.Message, StringComparison.Ordinal);
+        Assert.Equal("MaxParallel must be a whole number of at least 1 (got '0').", error.Message);
     }
 }

@@ -8,7 +8,19 @@ namespace ClaudeRunner;
 /// A JSON tree that remembers where each value starts, so validation errors can name a line and
 /// column. System.Text.Json's DOM forgets positions; its reader knows them.
 /// </summary>
-internal abstract record JsonNode(SourceLocation Location);
+internal abstract record JsonNode(SourceLocation Location)
+{
+    /// <summary>The value as an error message names it: "an object", "the string \"x\"", "the number 3".</summary>
+    public string Describe() => this switch
+    {
+        JsonObjectNode => "an object",
+        JsonArrayNode => "an array",
+        JsonScalarNode { Kind: JsonValueKind.String, Text: var text } => $"the string \"{text}\"",
+        JsonScalarNode { Kind: JsonValueKind.Number, Text: var text } => $"the number {text}",
+        JsonScalarNode scalar => scalar.KindName,
+        _ => "a value",
+    };
+}
 
 internal sealed record JsonObjectNode(SourceLocation Location, IReadOnlyList<JsonMember> Members) : JsonNode(Location);
 

@@ -32,7 +32,6 @@ public sealed class PromptSet
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(runDefaults);
         var set = new PromptSet();
-        set.ValidateOptions(runDefaults, null);
         foreach (var source in sources)
         {
             switch (source)
@@ -138,7 +137,7 @@ public sealed class PromptSet
                     ReadPromptObject(prompt, defaults, directory);
                     break;
                 default:
-                    _errors.Add(new InputError($"A prompt must be a string or an object, not {Describe(item)}.", item.Location));
+                    _errors.Add(new InputError($"A prompt must be a string or an object, not {item.Describe()}.", item.Location));
                     break;
             }
         }
@@ -176,7 +175,7 @@ public sealed class PromptSet
                 options = options with { WorkingDirectory = Path.GetFullPath(workingDirectory, baseDirectory) };
             }
 
-            ValidateOptions(options, input.Location);
+            _errors.AddRange(OptionValues.Problems(options, input.Location));
             AddPrompt(input.Id, input.Text ?? string.Empty, options.Over(runDefaults), input.Location ?? new SourceLocation("<prompts>"), baseDirectory);
         }
     }
@@ -225,122 +224,32 @@ public sealed class PromptSet
         var options = PromptOptions.None;
         foreach (var member in node.Members)
         {
-            var value = member.Value;
-            switch (member.Name)
+            if (allowPromptFields && member.Name is "id" or "prompt")
             {
-                case "id" or "prompt" when allowPromptFields:
-                    break;
-                case "workingDirectory":
-                    options = options with { WorkingDirectory = ExpectString(value, member.Name) is { } dir ? Path.GetFullPath(dir, directory) : null };
-                    break;
-                case "model":
-                    options = options with { Model = ExpectString(value, member.Name) };
-                    break;
-                case "appendSystemPrompt":
-                    options = options with { AppendSystemPrompt = ExpectString(value, member.Name) };
-                    break;
-                case "permissionMode":
-                    if (ExpectString(value, member.Name) is { } mode)
-                    {
-                        options = options with { PermissionMode = OptionText.ValidPermissionMode(mode) };
-                        if (options.PermissionMode is null)
-                        {
-                            _errors.Add(new InputError($"\"permissionMode\" {OptionRules.PermissionMode}, not '{mode}'.", value.Location));
-                        }
-                    }
-
-                    break;
-                case "allowedTools":
-                    options = options with { AllowedTools = ExpectStrings(value, member.Name) };
-                    break;
-                case "disallowedTools":
-                    options = options with { DisallowedTools = ExpectStrings(value, member.Name) };
-                    break;
-                case "args":
-                    options = options with { Args = ExpectStrings(value, member.Name) };
-                    break;
-                case "maxTurns":
-                    options = options with { MaxTurns = ExpectInteger(value, member.Name, OptionRules.MinimumMaxTurns) };
-                    break;
-                case "retries":
-                    options = options with { Retries = ExpectInteger(value, member.Name, OptionRules.MinimumRetries) };
-                    break;
-                case "maxBudgetUsd":
-                    if (value is JsonScalarNode { Kind: JsonValueKind.Number, Number: > 0 and var budget })
-                    {
-                        options = options with { MaxBudgetUsd = (decimal)budget };
-                    }
-                    else
-                    {
-                        _errors.Add(new InputError($"\"maxBudgetUsd\" {OptionRules.PositiveUsd}, not {Describe(value)}.", value.Location));
-                    }
-
-                    break;
-                case "timeout":
-                    options = options with { Timeout = ReadTimeout(value) };
-                    break;
-                case "env":
-                    options = options with { Env = ReadEnv(value) };
-                    break;
-                default:
-                    _errors.Add(new InputError($"Unknown option '{member.Name}'. Known options: {string.Join(", ", KnownOptions(allowPromptFields))}.", member.NameLocation));
-                    break;
+                continue;
             }
+
+            if (RunOptions.ForFileKey(member.Name) is not { } option)
+            {
+                _errors.Add(new InputError($"Unknown option '{member.Name}'. Known options: {string.Join(", ", KnownOptions(allowPromptFields))}.", member.NameLocation));
+                continue;
+            }
+
+            if (option.Kind.ReadJson(member.Value) is not { } value)
+            {
+                _errors.Add(new InputError($"\"{member.Name}\" {option.Kind.Rule}, not {member.Value.Describe()}.", member.Value.Location));
+                continue;
+            }
+
+            options = option.Apply(options, value);
         }
 
-        return options;
+        // Relative to this file, whatever the working directory of the defaults below it.
+        return options.WorkingDirectory is { } workingDirectory ? options with { WorkingDirectory = Path.GetFullPath(workingDirectory, directory) } : options;
     }
 
     internal static IEnumerable<string> KnownOptions(bool withPromptFields) =>
-        (withPromptFields ? new[] { "id", "prompt" } : []).Concat(
-        [
-            "workingDirectory", "model", "allowedTools", "disallowedTools", "permissionMode", "maxTurns",
-            "maxBudgetUsd", "appendSystemPrompt", "timeout", "retries", "env", "args",
-        ]);
-
-    private TimeSpan? ReadTimeout(JsonNode value)
-    {
-        var timeout = value switch
-        {
-            JsonScalarNode { Kind: JsonValueKind.String, Text: var text } => OptionText.ParseDuration(text),
-            JsonScalarNode { Kind: JsonValueKind.Number, Number: var seconds } => TimeSpan.FromSeconds(seconds!.Value),
-            _ => (TimeSpan?)null,
-        };
-        if (timeout is not { } parsed || parsed <= TimeSpan.Zero)
-        {
-            _errors.Add(new InputError($"\"timeout\" {OptionRules.PositiveDuration}, not {Describe(value)}.", value.Location));
-            return null;
-        }
-
-        return parsed;
-    }
-
-    private Dictionary<string, string>? ReadEnv(JsonNode value)
-    {
-        if (value is not JsonObjectNode env)
-        {
-            _errors.Add(new InputError($"\"env\" must be an object of string values, not {Describe(value)}.", value.Location));
-            return null;
-        }
-
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var member in env.Members)
-        {
-            if (member.Value is JsonScalarNode { Kind: JsonValueKind.String, Text: var text })
-            {
-                result[member.Name] = text!;
-            }
-            else
-            {
-                _errors.Add(new InputError($"The environment variable '{member.Name}' must be a string, not {Describe(member.Value)}.", member.Value.Location));
-            }
-        }
-
-        return result;
-    }
-
-    private void ValidateOptions(PromptOptions options, SourceLocation? location) =>
-        _errors.AddRange(OptionRules.Problems(options).Select(problem => new InputError($"{problem.Option} {problem.Rule}.", location)));
+        (withPromptFields ? new[] { "id", "prompt" } : []).Concat(RunOptions.FileKeys);
 
     private Dictionary<string, JsonNode> UniqueMembers(JsonObjectNode node, string what)
     {
@@ -369,39 +278,7 @@ public sealed class PromptSet
             return text;
         }
 
-        _errors.Add(new InputError($"\"{name}\" must be a string, not {Describe(value)}.", value.Location));
+        _errors.Add(new InputError($"\"{name}\" must be a string, not {value.Describe()}.", value.Location));
         return null;
     }
-
-    private string[]? ExpectStrings(JsonNode value, string name)
-    {
-        if (value is JsonArrayNode array && array.Items.All(i => i is JsonScalarNode { Kind: JsonValueKind.String }))
-        {
-            return [.. array.Items.Cast<JsonScalarNode>().Select(i => i.Text!)];
-        }
-
-        _errors.Add(new InputError($"\"{name}\" must be an array of strings, not {Describe(value)}.", value.Location));
-        return null;
-    }
-
-    private int? ExpectInteger(JsonNode value, string name, int minimum)
-    {
-        if (value is JsonScalarNode { Kind: JsonValueKind.Number, IsInteger: true, Number: var number } && number >= minimum && number <= int.MaxValue)
-        {
-            return (int)number!.Value;
-        }
-
-        _errors.Add(new InputError($"\"{name}\" {OptionRules.WholeNumber(minimum)}, not {Describe(value)}.", value.Location));
-        return null;
-    }
-
-    private static string Describe(JsonNode node) => node switch
-    {
-        JsonObjectNode => "an object",
-        JsonArrayNode => "an array",
-        JsonScalarNode { Kind: JsonValueKind.String, Text: var text } => $"the string \"{text}\"",
-        JsonScalarNode { Kind: JsonValueKind.Number, Text: var text } => $"the number {text}",
-        JsonScalarNode scalar => scalar.KindName,
-        _ => "a value",
-    };
 }

@@ -27,7 +27,8 @@ internal sealed class Run
         _request = request;
         _prompts = prompts;
         _observer = observer;
-        _retryPolicy = new RetryPolicy(request.RetryDelay, request.MaxRetryDelay, request.RetryTimeouts);
+        var (retryDelay, maxRetryDelay) = request.EffectiveRetryDelays;
+        _retryPolicy = new RetryPolicy(retryDelay, maxRetryDelay, request.RetryTimeouts);
         _redactor = SecretRedactor.FromEnvironment(prompts.Select(p => p.Options.Env).OfType<IReadOnlyDictionary<string, string>>());
         _logDirectory = request.ResolvedLogDirectory;
     }

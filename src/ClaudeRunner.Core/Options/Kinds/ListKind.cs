@@ -1,0 +1,38 @@
+using System.Text.Json;
+
+namespace ClaudeRunner;
+
+/// <summary>
+/// A list of non-empty texts: a JSON array of strings, or one text split at <see cref="Separators"/>
+/// (tool names split at <c>;</c> and <c>,</c>; claude arguments only at <c>;</c>, since an argument may hold a comma).
+/// Entries given one per item (repeated CLI options) are split too when <see cref="SplitsEntries"/>: a tool list may be
+/// written <c>--allowed-tools Read,Edit</c>, but one <c>--arg</c> is always one argument.
+/// </summary>
+internal sealed class ListKind(bool splitsEntries, params char[] separators) : OptionKind
+{
+    public bool SplitsEntries { get; } = splitsEntries;
+
+    public IReadOnlyList<char> Separators { get; } = separators;
+
+    public override string Rule => "must be an array of non-empty strings";
+
+    public override bool IsList => true;
+
+    public override object? ParseText(string text) => Checked(Split(text));
+
+    public override object? ParseItems(IReadOnlyList<string> items) => Checked(SplitsEntries ? [.. items.SelectMany(Split)] : items);
+
+    internal override object? ReadJson(JsonNode node) =>
+        node is JsonArrayNode array && array.Items.All(i => i is JsonScalarNode { Kind: JsonValueKind.String })
+            ? Checked([.. array.Items.Cast<JsonScalarNode>().Select(i => i.Text!)])
+            : null;
+
+    public override bool Accepts(object value) => value is IReadOnlyList<string> items && Checked(items) is not null;
+
+    public override string Display(object value) => string.Join(Separators[0], (IReadOnlyList<string>)value);
+
+    private string[] Split(string text) => text.Split([.. Separators], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static IReadOnlyList<string>? Checked(IReadOnlyList<string> items) =>
+        items.Any(item => string.IsNullOrWhiteSpace(item) || item.Contains('\0', StringComparison.Ordinal)) ? null : [.. items];
+}

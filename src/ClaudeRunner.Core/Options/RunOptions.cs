@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace ClaudeRunner;
+
+/// <summary>
+/// Every option of a run, declared once. The prompts-file reader, MSBuild item metadata and task parameters, the
+/// Cake settings and the CLI's options all read their values through this table; the JSON Schema, the MSBuild
+/// targets, the Cake settings and the README are tested against it. Adding an option means adding a row here
+/// (and its property on <see cref="PromptOptions"/> or <see cref="RunRequest"/>), then the surfaces the drift test names.
+/// </summary>
+public static class RunOptions
+{
+    /// <summary>The permission modes claude accepts for <c>--permission-mode</c>.</summary>
+    public static IReadOnlyList<string> PermissionModes { get; } = ["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"];
+
+    private static readonly TextKind Text = new();
+    private static readonly TextKind ExactText = new(keepsWhitespace: true);
+    private static readonly DurationKind PositiveDuration = new(allowsZero: false);
+    private static readonly DurationKind Duration = new(allowsZero: true);
+    private static readonly FlagKind Flag = new();
+
+    /// <summary>Every option, in the order help and documentation list them: per-prompt options first.</summary>
+    public static IReadOnlyList<RunOption> All { get; } =
+    [
+        PerPrompt("WorkingDirectory", "workingDirectory", null, Text, "The directory claude runs in; relative to the prompts file (or the project, the working directory).", o => o.WorkingDirectory, (o, v) => o with { WorkingDirectory = (string)v }) with { IsFrontEndParameter = false },
+        PerPrompt("Model", "model", "--model", Text, "claude's --model, such as sonnet or opus.", o => o.Model, (o, v) => o with { Model = (string)v }) with { CliValueName = "M" },
+        PerPrompt("PermissionMode", "permissionMode", "--permission-mode", new ChoiceKind(PermissionModes), "claude's --permission-mode; when set, --dangerously-skip-permissions is not passed.", o => o.PermissionMode, (o, v) => o with { PermissionMode = (string)v }) with { CliValueName = "M" },
+        PerPrompt("AllowedTools", "allowedTools", "--allowed-tools", new ListKind(splitsEntries: true, ';', ','), "claude's --allowedTools: tools or patterns such as 'Bash(git diff:*)'.", o => o.AllowedTools, (o, v) => o with { AllowedTools = (IReadOnlyList<string>)v }) with { CliValueName = "X" },
+        PerPrompt("DisallowedTools", "disallowedTools", "--disallowed-tools", new ListKind(splitsEntries: true, ';', ','), "claude's --disallowedTools.", o => o.DisallowedTools, (o, v) => o with { DisallowedTools = (IReadOnlyList<string>)v }) with { CliValueName = "X" },
+        PerPrompt("MaxTurns", "maxTurns", "--max-turns", new WholeNumberKind(1), "claude's --max-turns.", o => o.MaxTurns, (o, v) => o with { MaxTurns = (int)v }) with { CliValueName = "N" },
+        PerPrompt("MaxBudgetUsd", "maxBudgetUsd", "--max-budget-usd", new UsdKind(), "claude's --max-budget-usd: the most one attempt may cost, in US dollars.", o => o.MaxBudgetUsd, (o, v) => o with { MaxBudgetUsd = (decimal)v }) with { CliValueName = "N" },
+        PerPrompt("AppendSystemPrompt", "appendSystemPrompt", "--append-system-prompt", ExactText, "claude's --append-system-prompt: text added to its system prompt.", o => o.AppendSystemPrompt, (o, v) => o with { AppendSystemPrompt = (string)v }) with { CliValueName = "TEXT" },
+        PerPrompt("AdditionalArguments", "args", "--arg", new ListKind(splitsEntries: false, ';'), "Extra claude arguments, after the ones the options produce (CLI: one per --arg; write --arg=--flag for a value that starts with '-').", o => o.Args, (o, v) => o with { Args = (IReadOnlyList<string>)v }) with { CliValueName = "X" },
+        PerPrompt("EnvironmentVariables", "env", "--env", new EnvironmentKind(), "Extra environment variables for claude (values of secret-looking names are masked everywhere).", o => o.Env, (o, v) => o with { Env = (IReadOnlyDictionary<string, string>)v }) with { CliValueName = "NAME=VALUE" },
+        PerPrompt("Timeout", "timeout", "--timeout", PositiveDuration, "The wall-clock limit of one attempt.", o => o.Timeout, (o, v) => o with { Timeout = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(RunRequest.DefaultTimeout) },
+        PerPrompt("Retries", "retries", "--retry", new WholeNumberKind(0), "Retries of a transient failure (rate limit, overload, server error, interruption).", o => o.Retries, (o, v) => o with { Retries = (int)v }) with { CliValueName = "N", CliAliases = ["--retries"], DefaultText = RunRequest.DefaultRetries.ToString(CultureInfo.InvariantCulture) },
+        WholeRun("MaxParallel", "--max-parallel", new WholeNumberKind(1), "The most claude processes at once.", r => r.MaxParallel, (r, v) => r with { MaxParallel = (int)v }) with { CliValueName = "N", DefaultText = RunRequest.DefaultMaxParallel.ToString(CultureInfo.InvariantCulture) },
+        WholeRun("ClaudePath", "--claude", Text, "The claude executable: a path, or a name looked up on PATH.", r => r.ClaudePath, (r, v) => r with { ClaudePath = (string)v }) with { CliValueName = "PATH", DefaultText = "claude" },
+        WholeRun("DangerouslySkipPermissions", "--no-skip-permissions", Flag, "Pass --dangerously-skip-permissions to prompts that set no permission mode (the CLI switch turns it off).", r => r.DangerouslySkipPermissions, (r, v) => r with { DangerouslySkipPermissions = (bool)v }) with { CliNegates = true, DefaultText = "true" },
+        WholeRun("RetryDelay", "--retry-delay", Duration, "The delay before the first retry; it doubles for each further one, with jitter.", r => r.RetryDelay, (r, v) => r with { RetryDelay = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(RunRequest.DefaultRetryDelay) },
+        WholeRun("MaxRetryDelay", "--max-retry-delay", Duration, "The longest delay between two attempts; when only one of the two delays is given, the other gives way to it.", r => r.MaxRetryDelay, (r, v) => r with { MaxRetryDelay = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(RunRequest.DefaultMaxRetryDelay) },
+        WholeRun("RetryTimeouts", "--retry-timeouts", Flag, "Retry a prompt that timed out like the other transient failures.", r => r.RetryTimeouts, (r, v) => r with { RetryTimeouts = (bool)v }) with { DefaultText = "false" },
+        WholeRun("GracePeriod", "--grace-period", Duration, "How long claude gets to exit after SIGTERM (timeout, cancel) before its process tree is killed.", r => r.GracePeriod, (r, v) => r with { GracePeriod = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(new RunRequest().GracePeriod) },
+        WholeRun("FailFast", "--fail-fast", Flag, "After the first prompt that fails for good, start no new one; running prompts finish.", r => r.FailFast, (r, v) => r with { FailFast = (bool)v }) with { DefaultText = "false" },
+        WholeRun("HeartbeatInterval", "--heartbeat", Duration, "How often progress (3/10 done, 4 running, ETA 1m20s) is reported; 0 for never.", r => r.HeartbeatInterval, (r, v) => r with { HeartbeatInterval = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(new RunRequest().HeartbeatInterval) },
+        WholeRun("LogDirectory", "--log-dir", Text, "The directory of the per-prompt logs and the reports.", r => r.LogDirectory, (r, v) => r with { LogDirectory = (string)v }) with { CliValueName = "DIR", DefaultText = RunRequest.DefaultLogDirectory },
+        WholeRun("SummaryFile", "--summary", Text, "The summary JSON file.", r => r.SummaryFile, (r, v) => r with { SummaryFile = (string)v }) with { CliValueName = "FILE", DefaultText = "summary.json in the log directory" },
+        WholeRun("JUnitFile", "--junit", Text, "The JUnit XML report.", r => r.JUnitFile, (r, v) => r with { JUnitFile = (string)v }) with { CliValueName = "FILE", DefaultText = "junit.xml in the log directory" },
+        WholeRun("DryRun", "--dry-run", Flag, "Show each prompt's command, working directory, timeout and retries; start nothing.", r => r.DryRun, (r, v) => r with { DryRun = (bool)v }) with { DefaultText = "false" },
+    ];
+
+    /// <summary>The options a prompt may set, by prompts-file key.</summary>
+    private static readonly Dictionary<string, RunOption> ByFileKey = All.Where(o => o.FileKey is not null).ToDictionary(o => o.FileKey!, StringComparer.Ordinal);
+
+    /// <summary>The option of a prompts-file key (exact spelling), or null.</summary>
+    public static RunOption? ForFileKey(string key) => ByFileKey.GetValueOrDefault(key);
+
+    /// <summary>The option of an MSBuild metadata name (the prompts-file key in any case), or null.</summary>
+    public static RunOption? ForMetadata(string name) =>
+        All.FirstOrDefault(o => string.Equals(o.FileKey, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The option named <paramref name="name"/> (<see cref="RunOption.Name"/>), or null.</summary>
+    public static RunOption? ForName(string name) => All.FirstOrDefault(o => string.Equals(o.Name, name, StringComparison.Ordinal));
+
+    /// <summary>The prompts-file keys, in table order.</summary>
+    public static IEnumerable<string> FileKeys => All.Where(o => o.FileKey is not null).Select(o => o.FileKey!);
+
+    private static RunOption PerPrompt<T>(string name, string fileKey, string? cli, OptionKind kind, string help, Func<PromptOptions, T?> get, Func<PromptOptions, object, PromptOptions> set) =>
+        new(name, fileKey, cli, kind, help, r => get(r.Defaults), (r, v) => r with { Defaults = set(r.Defaults, v) }, set);
+
+    private static RunOption WholeRun<T>(string name, string cli, OptionKind kind, string help, Func<RunRequest, T?> get, Func<RunRequest, object, RunRequest> set) =>
+        new(name, null, cli, kind, help, r => get(r), set);
+}
