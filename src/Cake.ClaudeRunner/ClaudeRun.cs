@@ -7,9 +7,6 @@ namespace Cake.ClaudeRunner;
 /// <summary>One call of the alias: settings into a request, the engine's run (or plan), and the result into Cake's conventions.</summary>
 internal static class ClaudeRun
 {
-    // Beyond the grace period: long enough for the engine to kill claude's tree and write the reports.
-    private static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(25);
-
     public static RunSummary Execute(ICakeContext context, PromptSource source, ClaudeRunnerSettings settings)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -40,24 +37,13 @@ internal static class ClaudeRun
 
     private static RunSummary Run(ICakeLog log, RunRequest request)
     {
-        using var cancellation = new CancellationTokenSource();
-        // Cake has no cancellation of its own: Ctrl+C and SIGTERM would end the host and orphan claude.
-        // Caught here, they stop the children and write the reports; the task then fails like any other.
-        using var signals = TerminationSignals.Register(cancellation, terminateAfterStop: false, request.GracePeriod + StopMargin);
-        RunSummary summary;
-        try
-        {
-            // Off Cake's thread: a script host's synchronization context must not be needed to finish the run.
-            summary = Task.Run(() => ClaudeRunnerEngine.RunAsync(request, new CakeLogObserver(log), cancellation.Token)).GetAwaiter().GetResult();
-        }
-        finally
-        {
-            signals.RunStopped();
-        }
-
+        // Cake has no cancellation of its own: Ctrl+C and SIGTERM would end the host and orphan claude. Handled by the
+        // host, they stop the children and write the reports; the task then fails like any other. Off Cake's thread:
+        // a script host's synchronization context must not be needed to finish the run.
+        var summary = Task.Run(() => RunHost.RunAsync(request, new CakeLogObserver(log), terminateAfterStop: false, CancellationToken.None)).GetAwaiter().GetResult();
         if (summary.Cancelled)
         {
-            throw new CakeException($"The Claude run was cancelled{(signals.Received is { } signal ? $" by {signal}" : string.Empty)}: {FailureText(summary)}");
+            throw new CakeException($"The Claude run was cancelled{(summary.StoppedBy is { } signal ? $" by {signal}" : string.Empty)}: {FailureText(summary)}");
         }
 
         return summary.AllSucceeded ? summary : throw new CakeException(FailureText(summary));

@@ -16,22 +16,15 @@ internal enum Display
 }
 
 /// <summary>
-/// One run of the engine as the CLI shows it: termination signals cancel the run, the engine stops the
-/// children and writes the reports, and the exit code tells what happened.
+/// One run of the engine as the CLI shows it (through <see cref="RunHost"/>: termination signals cancel the run, the
+/// engine stops the children and writes the reports), and the exit code that tells what happened.
 /// </summary>
 internal sealed class RunSession(RunRequest request, Display display, TextWriter stdout, TextWriter stderr)
 {
-    // How long, beyond claude's grace period, the signal handler lets the run stop before the runtime's
-    // default action; killing the trees and writing the reports take far less.
-    private static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(55);
-
     public async Task<int> RunAsync()
     {
-        using var cancellation = new CancellationTokenSource();
-        using var signals = TerminationSignals.Register(cancellation, terminateAfterStop: false, request.GracePeriod + StopMargin);
-        var summary = display == Display.Live ? await RunLiveAsync(cancellation.Token) : await RunPlainAsync(cancellation.Token);
-        signals.RunStopped();
-        if (signals.Received is { } signal)
+        var summary = display == Display.Live ? await RunLiveAsync() : await RunPlainAsync();
+        if (summary.StoppedBy is { } signal)
         {
             await stderr.WriteLineAsync($"claude-runner: stopped by {signal}; running prompts were stopped and the summary written to {summary.SummaryFile}.");
             return ExitCodes.ForSignal(signal);
@@ -40,17 +33,17 @@ internal sealed class RunSession(RunRequest request, Display display, TextWriter
         return summary.AllSucceeded ? ExitCodes.AllSucceeded : ExitCodes.SomeFailed;
     }
 
-    private Task<RunSummary> RunLiveAsync(CancellationToken cancellation)
+    private Task<RunSummary> RunLiveAsync()
     {
         var live = new LiveDisplay(AnsiConsole.Console);
         // Started before the display so that invalid input throws before anything is drawn.
-        var run = ClaudeRunnerEngine.RunAsync(request, live, cancellation);
+        var run = RunHost.RunAsync(request, live, terminateAfterStop: false, CancellationToken.None);
         return live.ShowAsync(run);
     }
 
-    private async Task<RunSummary> RunPlainAsync(CancellationToken cancellation)
+    private async Task<RunSummary> RunPlainAsync()
     {
-        var summary = await ClaudeRunnerEngine.RunAsync(request, display == Display.Plain ? new PlainProgress(stdout) : null, cancellation);
+        var summary = await RunHost.RunAsync(request, display == Display.Plain ? new PlainProgress(stdout) : null, terminateAfterStop: false, CancellationToken.None);
         await stdout.WriteLineAsync(summary.Headline);
         foreach (var failure in summary.Failures)
         {

@@ -15,6 +15,9 @@ public sealed record RunSummary
     /// <summary>Whether the run was cancelled.</summary>
     public bool Cancelled { get; init; }
 
+    /// <summary>The termination signal that stopped the run (see <see cref="RunHost"/>), or null.</summary>
+    public System.Runtime.InteropServices.PosixSignal? StoppedBy { get; init; }
+
     /// <summary>Where the summary JSON was written; null for a dry run.</summary>
     public string? SummaryFile { get; init; }
 

@@ -213,18 +213,18 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
 
     private void Run(RunRequest request)
     {
-        // SIGTERM to `dotnet build` never reaches Cancel(): the signal cancels the run, and the
-        // handler holds the process until the children are stopped and the summary is written.
-        using var signals = TerminationSignals.Register(_cancellation, terminateAfterStop: true, stopLimit: request.GracePeriod + TimeSpan.FromSeconds(10));
+        // Prompts run for minutes to hours out of process: the node may build other projects meanwhile (as ToolTask does).
+        BuildEngine3.Yield();
         RunSummary summary;
         try
         {
-            // Execute is synchronous by contract; the engine does not block a thread per child.
-            summary = ClaudeRunnerEngine.RunAsync(request, new BuildLogObserver(Log), _cancellation.Token).GetAwaiter().GetResult();
+            // Execute is synchronous by contract; the engine does not block a thread per child. SIGTERM to `dotnet build`
+            // never reaches Cancel(): the host's signal handling stops the children and holds the process until the summary is written.
+            summary = RunHost.RunAsync(request, new BuildLogObserver(Log), terminateAfterStop: true, _cancellation.Token).GetAwaiter().GetResult();
         }
         finally
         {
-            signals.RunStopped();
+            BuildEngine3.Reacquire();
         }
 
         Results = [.. summary.Results.Select(ToItem)];
