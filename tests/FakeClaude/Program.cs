@@ -73,6 +73,7 @@ internal static class Program
         int exitCode;
         try
         {
+            // An invalid FAKE_CLAUDE_SCRIPT is reported now, with the records written, like any directive error.
             exitCode = Run(args, script ?? throw invalidScript!, prompt, records, clock);
         }
         catch (ScriptException e)
