@@ -161,8 +161,9 @@ public sealed class RunClaudeParallelTests : IDisposable
 
         var failure = await TaskFailureAsync(cake, context => context.RunClaudeParallel(["@fake hang\nhangs"], settings));
 
+        // Whenever the timeout fires (even before the fake's Main), the attempt times out: the runner's own count is exact.
         Assert.Contains("(TimedOut:", failure.Message, StringComparison.Ordinal);
-        Assert.Equal(2, _scratch.Invocations().Count);
+        Assert.Equal(2, Assert.Single(FakeClaudeScratch.SummaryPrompts(Path.Combine(_scratch.LogDirectory, "summary.json")).Values).Attempts);
         var retry = Assert.Single(cake.Log.Lines, l => l.Level == LogLevel.Warning).Text;
         var delay = System.Text.RegularExpressions.Regex.Match(retry, @"TimedOut: .*; attempt 2/2 in (\d+)ms$");
         Assert.True(delay.Success && int.Parse(delay.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) <= 40, retry);
@@ -173,14 +174,25 @@ public sealed class RunClaudeParallelTests : IDisposable
     {
         using var cake = new CakeHarness(_scratch.Directory);
         // Longer than the 5 s default, so only a grace period that reached the engine holds the prompt this long.
-        var settings = Settings().WithTimeout(TimeSpan.FromMilliseconds(200)).WithGracePeriod(TimeSpan.FromSeconds(7));
+        var settings = Settings().WithGracePeriod(TimeSpan.FromSeconds(7));
+        settings.EnvironmentVariables["FAKE_CLAUDE_SCRIPT"] = "hang ignore_sigterm";
+        // Off this thread: Cake may run the task before RunTargetAsync returns.
+        var task = Task.Run(() => TaskFailureAsync(cake, context => context.RunClaudeParallel(["stubborn"], settings)));
 
-        await TaskFailureAsync(cake, context => context.RunClaudeParallel(["@fake ignore_sigterm hang\nstubborn"], settings));
+        // Cake's only cancellation is a signal to its process: this one, sent once the fake surely ignores SIGTERM.
+        var fake = Assert.Single(await _scratch.WaitForReadyAsync(1));
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
 
-        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_scratch.LogDirectory, "summary.json")));
-        var prompt = summary.RootElement.GetProperty("prompts")[0];
-        Assert.Equal("TimedOut", prompt.GetProperty("outcome").GetString());
-        Assert.InRange(prompt.GetProperty("durationMs").GetInt64(), 7000, long.MaxValue);
+        var failure = await task;
+
+        Assert.StartsWith("The Claude run was cancelled by SIGTERM", failure.Message, StringComparison.Ordinal);
+        Assert.False(ProcessProbe.IsAlive(fake), "claude outlived the run");
+        var prompt = Assert.Single(FakeClaudeScratch.SummaryPrompts(Path.Combine(_scratch.LogDirectory, "summary.json")).Values);
+        Assert.Equal("Cancelled", prompt.Outcome);
+        Assert.InRange(prompt.DurationMs, 7000, long.MaxValue);
     }
 
     [Fact]

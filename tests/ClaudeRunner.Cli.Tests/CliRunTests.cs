@@ -182,46 +182,44 @@ public sealed partial class CliRunTests : IDisposable
     }
 
     [Fact]
-    public async Task Retry_timeouts_retries_a_timed_out_prompt_after_at_most_the_max_retry_delay()
+    public async Task Timeout_and_retry_options_apply_to_every_prompt_and_a_timed_out_one_is_retried_after_at_most_the_max_retry_delay()
     {
+        // Whenever a timeout fires (even before the fake's Main), the attempt times out: outcomes and attempts are exact.
         // No --retry-delay: the cap alone lowers the first delay (default 10s) to it.
         var result = await CliProcess.RunAsync(
             _scratch,
-            """{"prompts":[{"id":"hangs","prompt":"@fake hang"}]}""",
+            """{"prompts":[{"id":"first","prompt":"@fake hang"},{"id":"second","prompt":"@fake hang"}]}""",
             "--claude", FakeClaudeScratch.FakeClaudePath, "--timeout", "500ms", "--retry", "1", "--retry-timeouts", "--max-retry-delay", "40ms");
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Equal(2, _scratch.Invocations().Count);
-        var retry = Assert.Single(result.OutputLines, line => line.Contains("] hangs retrying in ", StringComparison.Ordinal));
-        var delay = Regex.Match(retry, @"retrying in (\d+)ms \(attempt 2/2\) after TimedOut: ");
-        Assert.True(delay.Success && int.Parse(delay.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) <= 40, retry);
+        var prompts = FakeClaudeScratch.SummaryPrompts(Path.Combine(_scratch.Directory, "claude-logs", "summary.json"));
+        Assert.Equal([("first", "TimedOut", 2), ("second", "TimedOut", 2)], prompts.Select(p => (p.Key, p.Value.Outcome, p.Value.Attempts)).Order());
+        foreach (var id in new[] { "first", "second" })
+        {
+            var retry = Assert.Single(result.OutputLines, line => line.Contains($"] {id} retrying in ", StringComparison.Ordinal));
+            var delay = Regex.Match(retry, @"retrying in (\d+)ms \(attempt 2/2\) after TimedOut: ");
+            Assert.True(delay.Success && int.Parse(delay.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) <= 40, retry);
+        }
     }
 
     [Fact]
     public async Task Grace_period_is_how_long_claude_may_ignore_SIGTERM_before_it_is_killed()
     {
         // Longer than the 5s default, so only a grace period that reached the engine holds the prompt this long.
-        var result = await CliProcess.RunWithFakeAsync(_scratch, """{"prompts":["@fake ignore_sigterm hang\nstubborn"]}""", "--timeout", "200ms", "--grace-period", "7s");
+        // The run is stopped once the fake is ready, so the runner's SIGTERM surely meets ignore_sigterm.
+        using var cli = CliProcess.Start(
+            _scratch.Directory, _scratch.EnvironmentWithScript("hang ignore_sigterm"), """{"prompts":[{"id":"stubborn","prompt":"stubborn"}]}""",
+            "--claude", FakeClaudeScratch.FakeClaudePath, "--retry", "0", "--grace-period", "7s");
+        var fake = Assert.Single(await _scratch.WaitForReadyAsync(1));
 
-        Assert.True(result.ExitCode == 1, result.ToString());
-        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_scratch.Directory, "claude-logs", "summary.json")));
-        var prompt = summary.RootElement.GetProperty("prompts")[0];
-        Assert.Equal("TimedOut", prompt.GetProperty("outcome").GetString());
-        Assert.InRange(prompt.GetProperty("durationMs").GetInt64(), 7000, long.MaxValue);
-    }
+        cli.Signal("TERM");
+        var result = await cli.WaitAsync();
 
-    [Fact]
-    public async Task Timeout_and_retry_options_apply_to_every_prompt()
-    {
-        var result = await CliProcess.RunAsync(
-            _scratch,
-            """{"prompts":[{"id":"slow","prompt":"@fake hang"},{"id":"flaky","prompt":"@fake fail_first=1"}]}""",
-            "--claude", FakeClaudeScratch.FakeClaudePath, "--timeout", "1500ms", "--retry", "1", "--retry-delay", "0");
-
-        Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains(result.OutputLines, line => line.Contains("] slow finished with", StringComparison.Ordinal) && line.Contains("(TimedOut, ", StringComparison.Ordinal));
-        Assert.Contains(result.OutputLines, line => PlainLine().IsMatch(line) && line.EndsWith("] started flaky (attempt 2/2)", StringComparison.Ordinal));
-        Assert.Contains(result.OutputLines, line => line.Contains("] flaky finished with exit code 0 (Succeeded, ", StringComparison.Ordinal));
+        Assert.True(result.ExitCode == 143, result.ToString());
+        Assert.False(ProcessProbe.IsAlive(fake), "claude outlived the run");
+        var prompt = FakeClaudeScratch.SummaryPrompts(Path.Combine(_scratch.Directory, "claude-logs", "summary.json"))["stubborn"];
+        Assert.Equal("Cancelled", prompt.Outcome);
+        Assert.InRange(prompt.DurationMs, 7000, long.MaxValue);
     }
 
     [Fact]
@@ -229,12 +227,11 @@ public sealed partial class CliRunTests : IDisposable
     {
         var result = await CliProcess.RunWithFakeAsync(_scratch, """{"prompts":["@fake is_error","b","c","d","e","f"]}""", "--fail-fast", "--max-parallel", "1");
 
-        // The engine may start prompts in any order: whatever ran before the failure, nothing ran after it.
+        // Prompts start in input order, one at a time: the failing first one is the only one that ran.
         Assert.True(result.ExitCode == 1, result.ToString());
-        var invocations = _scratch.Invocations();
-        Assert.StartsWith("@fake is_error", System.Text.Encoding.UTF8.GetString(invocations[^1].Prompt), StringComparison.Ordinal);
+        Assert.Equal("@fake is_error", System.Text.Encoding.UTF8.GetString(Assert.Single(_scratch.Invocations()).Prompt));
         var notStarted = result.OutputLines.Count(line => line.EndsWith("Not started: fail-fast after 'fake-is-error-cb8853bc' failed.", StringComparison.Ordinal) && line.StartsWith('['));
-        Assert.Equal(6, invocations.Count + notStarted);
+        Assert.Equal(5, notStarted);
     }
 
     [Fact]

@@ -52,6 +52,6 @@ public sealed class CakeScenarioRealClaudeTests(ITestOutputHelper output)
 
         output.WriteLine(scenario.Mock.Describe());
         await scenario.AssertRunAsExpectedAsync();
-        FrontEndChecks.AssertParallelismRespected(name, scenario);
+        FrontEndChecks.AssertParallelismRespected(scenario);
     }
 }

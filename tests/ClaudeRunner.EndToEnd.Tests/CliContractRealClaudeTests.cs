@@ -10,7 +10,7 @@ namespace ClaudeRunner.EndToEnd.Tests;
 /// claude is started directly (argument list, prompt on stdin, no shell) with
 /// <c>-p --output-format stream-json --verbose --dangerously-skip-permissions</c> against
 /// <see cref="MockAnthropicApi"/>. These tests pin down the CLI contract the engine relies on
-/// (shared/claude-cli.md); when one fails after a CLI upgrade, the contract changed.
+/// (docs/claude-cli.md); when one fails after a CLI upgrade, the contract changed.
 /// </summary>
 [Trait("Category", "RealClaude")]
 public sealed class CliContractRealClaudeTests(ITestOutputHelper output)

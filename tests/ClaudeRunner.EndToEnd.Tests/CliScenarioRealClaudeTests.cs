@@ -36,7 +36,7 @@ public sealed class CliScenarioRealClaudeTests(ITestOutputHelper output)
 
         Assert.True(result.ExitCode == (scenario.RunFails ? 1 : 0), result.ToString());
         await scenario.AssertRunAsExpectedAsync();
-        FrontEndChecks.AssertParallelismRespected(name, scenario);
+        FrontEndChecks.AssertParallelismRespected(scenario);
         var failures = scenario.ExpectedFailures.ToList();
         var lines = result.OutputLines;
         // The headline, then one line per failed prompt: "  id: Outcome: message (log: …)".

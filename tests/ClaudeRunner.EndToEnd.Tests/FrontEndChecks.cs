@@ -6,16 +6,16 @@ namespace ClaudeRunner.EndToEnd.Tests;
 internal static class FrontEndChecks
 {
     /// <summary>
-    /// The front end passed <see cref="RealClaudeScenario.MaxParallel"/> on: the mock never saw more claude sessions at
-    /// once, and in the parallel scenario (8 slow prompts) exactly that many.
+    /// The front end passed <see cref="RealClaudeScenario.MaxParallel"/> on: where the scenario has more prompts than
+    /// that (the parallel scenario: 8 prompts whose answers take 4 s), the mock saw exactly that many claude sessions at
+    /// once, so the limit was both reached and never exceeded. A scenario with fewer prompts can neither reach nor
+    /// exceed it, so it proves nothing about the limit and is not checked.
     /// </summary>
-    public static void AssertParallelismRespected(string name, RealClaudeScenario scenario)
+    public static void AssertParallelismRespected(RealClaudeScenario scenario)
     {
-        var atOnce = scenario.Mock.MaxConcurrentSessions();
-        Assert.InRange(atOnce, 0, scenario.MaxParallel);
-        if (name == "Parallel")
+        if (scenario.Expected.Count > scenario.MaxParallel)
         {
-            Assert.Equal(RealClaudeScenarios.ParallelLimit, atOnce);
+            Assert.Equal(scenario.MaxParallel, scenario.Mock.MaxConcurrentSessions());
         }
     }
 

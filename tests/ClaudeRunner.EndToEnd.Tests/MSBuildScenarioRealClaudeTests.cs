@@ -33,7 +33,7 @@ public sealed class MSBuildScenarioRealClaudeTests(ITestOutputHelper output)
 
         Assert.True(build.Succeeded == !scenario.RunFails, build.Log);
         await scenario.AssertRunAsExpectedAsync();
-        FrontEndChecks.AssertParallelismRespected(name, scenario);
+        FrontEndChecks.AssertParallelismRespected(scenario);
         Assert.Contains(build.HighMessages, m => m.StartsWith(scenario.ExpectedHeadline + " in ", StringComparison.Ordinal));
         var failures = scenario.ExpectedFailures.ToList();
         Assert.Equal(failures.Count, build.Errors.Count);

@@ -13,7 +13,16 @@ public sealed class RunClaudeParallelTests : IDisposable
         _build = new InProcessBuild(_scratch.Directory);
     }
 
+    // Where the task writes the summary by default, relative to the project.
+    private string SummaryFile => Path.Combine(_scratch.Directory, "obj", "claude", "summary.json");
+
     public void Dispose() => _scratch.Dispose();
+
+    private (string Outcome, int Attempts) SummaryPrompt(string id, string? summaryFile = null)
+    {
+        var prompt = FakeClaudeScratch.SummaryPrompts(summaryFile ?? SummaryFile)[id];
+        return (prompt.Outcome, prompt.Attempts);
+    }
 
     [Fact]
     public void A_prompts_file_that_succeeds_builds_logs_progress_and_writes_the_summary_under_obj()
@@ -82,11 +91,12 @@ public sealed class RunClaudeParallelTests : IDisposable
     }
 
     [Fact]
-    public void MaxParallel_bounds_the_claude_processes_running_at_once()
+    public void MaxParallel_is_how_many_claude_processes_run_at_once()
     {
+        // The barrier holds the first two until both run, so the limit is reached however slowly they start.
         var run = _build.WithProject($"""
               <ItemGroup>
-                {string.Concat(Enumerable.Range(1, 5).Select(i => $"""<ClaudePrompt Include="p{i}" Prompt="@fake sleep=600" />"""))}
+                {string.Concat(Enumerable.Range(1, 5).Select(i => $"""<ClaudePrompt Include="p{i}" Prompt="@fake barrier=2 sleep=300" />"""))}
               </ItemGroup>
               <Target Name="Build">
                 <RunClaudeParallel Prompts="@(ClaudePrompt)" MaxParallel="2" {_scratch.FakeClaudeAttributes()} />
@@ -95,7 +105,7 @@ public sealed class RunClaudeParallelTests : IDisposable
 
         Assert.True(run.Succeeded, run.Log);
         Assert.Equal(5, _scratch.Invocations().Count);
-        Assert.InRange(_scratch.MaxConcurrency(), 1, 2);
+        Assert.Equal(2, _scratch.MaxConcurrency());
     }
 
     [Fact]
@@ -181,29 +191,46 @@ public sealed class RunClaudeParallelTests : IDisposable
               </ItemGroup>
             """).Build();
 
+        // Whenever the timeout fires (even before the fake's Main), the attempt times out: the runner's own count is exact.
         Assert.False(run.Succeeded);
-        Assert.Equal(("CCR006", 2), (Assert.Single(run.Errors).Code, _scratch.Invocations().Count));
+        Assert.Equal("CCR006", Assert.Single(run.Errors).Code);
+        Assert.Equal(("TimedOut", 2), SummaryPrompt("hangs"));
         var retry = Assert.Single(run.HighMessages, m => m.StartsWith("[hangs] TimedOut: ", StringComparison.Ordinal));
         var delay = System.Text.RegularExpressions.Regex.Match(retry, @"Attempt 2/2 in (\d+)ms\.$");
         Assert.True(delay.Success && int.Parse(delay.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) <= 40, retry);
     }
 
     [Fact]
-    public void GracePeriod_is_how_long_claude_may_ignore_SIGTERM_before_it_is_killed()
+    public async Task GracePeriod_is_how_long_claude_may_ignore_SIGTERM_before_it_is_killed()
     {
         // Longer than the 5 s default, so only a grace period that reached the engine holds the prompt this long.
+        // The build is cancelled once the fake is ready, so SIGTERM surely meets ignore_sigterm.
         var run = _build.WithProject($"""
               <Target Name="Build">
-                <RunClaudeParallel Prompts="@(ClaudePrompt)" Timeout="200ms" Retries="0" GracePeriod="7s" {_scratch.FakeClaudeAttributes()} />
+                <RunClaudeParallel Prompts="@(ClaudePrompt)" GracePeriod="7s" ClaudePath="{FakeClaudeScratch.FakeClaudePath}"
+                                   EnvironmentVariables="{_scratch.EnvironmentItems("hang ignore_sigterm")}" />
               </Target>
               <ItemGroup>
-                <ClaudePrompt Include="stubborn" Prompt="@fake ignore_sigterm hang" />
+                <ClaudePrompt Include="stubborn" Prompt="stubborn" />
               </ItemGroup>
-            """).Build();
+            """).Start();
+        try
+        {
+            var fake = Assert.Single(await _scratch.WaitForReadyAsync(1));
+            run.Cancel();
+            run.Wait();
 
-        Assert.Equal("CCR006", Assert.Single(run.Errors).Code);
-        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_scratch.Directory, "obj", "claude", "summary.json")));
-        Assert.InRange(summary.RootElement.GetProperty("prompts")[0].GetProperty("durationMs").GetInt64(), 7000, long.MaxValue);
+            Assert.False(run.Succeeded);
+            Assert.False(ProcessProbe.IsAlive(fake), "claude outlived the build");
+            var prompt = FakeClaudeScratch.SummaryPrompts(SummaryFile)["stubborn"];
+            Assert.Equal("Cancelled", prompt.Outcome);
+            Assert.InRange(prompt.DurationMs, 7000, long.MaxValue);
+        }
+        finally
+        {
+            run.Cancel();
+            run.Wait();
+        }
     }
 
     [Fact]
@@ -363,7 +390,7 @@ public sealed class RunClaudeParallelTests : IDisposable
     [Fact]
     public void The_declarative_target_passes_the_Claude_properties_of_every_option_to_the_task()
     {
-        _scratch.WriteFile("prompts.json", """{ "prompts": [ { "id": "slow", "prompt": "@fake sleep=1500" }, { "id": "hangs", "prompt": "@fake hang", "timeout": "500ms" } ] }""");
+        _scratch.WriteFile("prompts.json", """{ "prompts": [ { "id": "answers", "prompt": "@fake" }, { "id": "hangs", "prompt": "@fake hang", "timeout": "500ms" } ] }""");
         var build = _build.WithProject($"""
               <PropertyGroup>
                 <RunClaudeOnBuild>true</RunClaudeOnBuild>
@@ -380,6 +407,7 @@ public sealed class RunClaudeParallelTests : IDisposable
                 <ClaudeMaxRetryDelay>40ms</ClaudeMaxRetryDelay>
                 <ClaudeGracePeriod>1s</ClaudeGracePeriod>
                 <ClaudeHeartbeatInterval>100ms</ClaudeHeartbeatInterval>
+                <ClaudeLogDirectory>logs</ClaudeLogDirectory>
               </PropertyGroup>
               <ItemGroup>
                 <ClaudePrompts Include="prompts.json" />
@@ -400,13 +428,14 @@ public sealed class RunClaudeParallelTests : IDisposable
         var run = build.Build();
 
         Assert.Equal("CCR006", Assert.Single(run.Errors).Code);
-        var invocations = _scratch.Invocations();
-        Assert.Equal(2, invocations.Count(i => i.Prompt.AsSpan().SequenceEqual("@fake hang"u8)));
-        var slow = Assert.Single(invocations, i => i.Prompt.AsSpan().SequenceEqual("@fake sleep=1500"u8));
+        // Retries and RetryTimeouts reached the engine: the timed-out prompt ran twice, whenever its timeout fired.
+        Assert.Equal(("TimedOut", 2), SummaryPrompt("hangs", Path.Combine(_scratch.Directory, "logs", "summary.json")));
+        var answers = Assert.Single(_scratch.Invocations(), i => i.Prompt.AsSpan().SequenceEqual("@fake"u8));
         Assert.Equal(
             ["-p", "--output-format", "stream-json", "--verbose", "--max-turns", "3", "--max-budget-usd", "1.5", "--allowedTools", "Read",
              "--disallowedTools", "Write", "--append-system-prompt", "Be brief.", "--dangerously-skip-permissions", "--bare"],
-            slow.Args);
+            answers.Args);
+        // Two timeouts of 500 ms: the run lasts at least 1 s, ten heartbeats.
         Assert.Contains(run.HighMessages, m => m.Contains(" done, ", StringComparison.Ordinal) && m.Contains(" running", StringComparison.Ordinal));
     }
 }

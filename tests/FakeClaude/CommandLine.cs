@@ -3,7 +3,7 @@ namespace FakeClaude;
 /// <summary>Thrown for a command line the real claude rejects; the message is its stderr text (exit 1).</summary>
 internal sealed class UsageException(string message) : Exception(message);
 
-/// <summary>The flags of <c>claude -p</c> that the fake accepts (claude-cli.md, "Flags accepted with -p").</summary>
+/// <summary>The flags of <c>claude -p</c> that the fake accepts (docs/claude-cli.md, "Flags").</summary>
 internal sealed class CommandLine
 {
     public bool Print { get; private set; }

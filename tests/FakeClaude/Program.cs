@@ -16,7 +16,7 @@ internal static class Program
 
     private static readonly string[] DefaultTools = ["Task", "Bash", "Glob", "Grep", "LS", "Read", "Edit", "Write", "WebFetch", "WebSearch", "TodoWrite"];
 
-    // Read by the signal handlers, set once the script is known.
+    // Read by the signal handlers: set from the environment first thing, and again once the prompt's directives are known.
     private static volatile bool ignoreSigterm;
 
     // Kept in fields: a collected registration stops handling the signal.
@@ -32,8 +32,22 @@ internal static class Program
             return Grandchild.Run(args);
         }
 
+        // The environment's directives first, before any other work: a runner's timeout can fire at any
+        // moment, and the signal behaviour a test asked for must already hold when it does.
+        Script? script = null;
+        ScriptException? invalidScript = null;
+        try
+        {
+            script = Script.FromEnvironment(Environment.GetEnvironmentVariable(ScriptVariable));
+            ignoreSigterm = script.IgnoreSigterm;
+        }
+        catch (ScriptException e)
+        {
+            invalidScript = e;
+        }
+
         RegisterSignals();
-        if (args.Contains("--version") || args.Contains("-v"))
+        if (Array.IndexOf(args, "--version") >= 0 || Array.IndexOf(args, "-v") >= 0)
         {
             Console.Out.Write($"{ClaudeVersion} (Fake Claude)\n");
             return 0;
@@ -43,9 +57,10 @@ internal static class Program
         Records? records;
         try
         {
+            records = Records.FromEnvironment();
+            records?.Ready();
             // The whole prompt first: the runner writes it all and closes stdin before reading our output.
             prompt = ReadAll(Console.OpenStandardInput());
-            records = Records.FromEnvironment();
             records?.Prompt(prompt);
             records?.Start(startUnixMs, args);
         }
@@ -58,7 +73,8 @@ internal static class Program
         int exitCode;
         try
         {
-            exitCode = Run(args, prompt, records, clock);
+            // An invalid FAKE_CLAUDE_SCRIPT is reported now, with the records written, like any directive error.
+            exitCode = Run(args, script ?? throw invalidScript!, prompt, records, clock);
         }
         catch (ScriptException e)
         {
@@ -76,7 +92,7 @@ internal static class Program
         return exitCode;
     }
 
-    private static int Run(string[] args, byte[] prompt, Records? records, Stopwatch clock)
+    private static int Run(string[] args, Script script, byte[] prompt, Records? records, Stopwatch clock)
     {
         CommandLine line;
         try
@@ -108,7 +124,7 @@ internal static class Program
             promptText = promptText.Length == 0 ? argument : argument + "\n" + promptText;
         }
 
-        var script = Script.Parse(Environment.GetEnvironmentVariable(ScriptVariable), promptText);
+        script.ApplyPrompt(promptText);
         ignoreSigterm = script.IgnoreSigterm;
         var exitCode = Act(line, script, prompt, promptText, records, clock);
         return script.Exit ?? exitCode;
@@ -156,6 +172,11 @@ internal static class Program
                 .Except(line.DisallowedTools)
                 .ToList();
             output.Init(Environment.CurrentDirectory, tools, line.PermissionMode ?? (line.DangerouslySkipPermissions ? "bypassPermissions" : "default"));
+        }
+
+        if (script.Barrier > 0 && Barrier.Wait(script.Barrier) is var arrived && arrived < script.Barrier)
+        {
+            Error($"fake-claude: barrier={script.Barrier} gave up waiting with {arrived} arrived");
         }
 
         if (script.Hang)

@@ -37,6 +37,12 @@ internal sealed class Records
     /// <summary>Milliseconds since the Unix epoch with sub-millisecond precision (tick-based, not rounded).</summary>
     public static double NowUnixMs() => (DateTime.UtcNow.Ticks - DateTime.UnixEpoch.Ticks) / (double)TimeSpan.TicksPerMillisecond;
 
+    /// <summary>
+    /// <c>&lt;pid&gt;.ready</c>: the signal behaviour of the environment's directives is in place, so a test
+    /// may signal this process and get the scripted reaction. Written before stdin is read.
+    /// </summary>
+    public void Ready() => Write("ready", System.Text.Encoding.ASCII.GetBytes(NowUnixMs().ToString("F3", CultureInfo.InvariantCulture)));
+
     public void Prompt(byte[] bytes) => Write("prompt", bytes);
 
     public void Start(double startUnixMs, IReadOnlyList<string> args) => WriteJson("start.json", w =>

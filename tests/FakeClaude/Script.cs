@@ -41,11 +41,15 @@ internal sealed class Script
     public string? State { get; private set; }
     public bool RootRefusal { get; private set; }
     public bool Echo { get; private set; }
+    public int Barrier { get; private set; }
 
     private static readonly string[] Subtypes = ["success", "error_max_turns", "error_max_budget_usd", "error_during_execution"];
 
-    /// <summary>Parses the environment script, then every <c>@fake</c> line of the prompt.</summary>
-    public static Script Parse(string? environmentScript, string prompt)
+    /// <summary>
+    /// The directives of <c>FAKE_CLAUDE_SCRIPT</c>, known before stdin is read, so the signal behaviour they
+    /// ask for can hold from the start of <c>Main</c>.
+    /// </summary>
+    public static Script FromEnvironment(string? environmentScript)
     {
         var script = new Script();
         if (!string.IsNullOrWhiteSpace(environmentScript))
@@ -63,15 +67,19 @@ internal sealed class Script
             }
         }
 
+        return script;
+    }
+
+    /// <summary>Applies every <c>@fake</c> line of the prompt, over the environment's directives.</summary>
+    public void ApplyPrompt(string prompt)
+    {
         foreach (var line in prompt.Split('\n'))
         {
             if (IsDirectiveLine(line))
             {
-                script.Apply(line.TrimEnd('\r')[Marker.Length..], "prompt");
+                Apply(line.TrimEnd('\r')[Marker.Length..], "prompt");
             }
         }
-
-        return script;
     }
 
     /// <summary>Whether a prompt line is a directive line (<c>@fake</c> at the very start).</summary>
@@ -123,6 +131,7 @@ internal sealed class Script
             case "state": State = Required(key, value, source); break;
             case "root_refusal": RootRefusal = Flag(key, value, source); break;
             case "echo": Echo = Flag(key, value, source); break;
+            case "barrier": Barrier = Number<int>(key, value, source); break;
             default: throw new ScriptException($"{source}: unknown directive '{key}'");
         }
     }

@@ -35,6 +35,52 @@ public sealed class FakeClaudeScratch : IDisposable
         ["FAKE_CLAUDE_STATE_DIR"] = StateDirectory,
     };
 
+    /// <summary>
+    /// <see cref="Environment"/> plus <c>FAKE_CLAUDE_SCRIPT</c>: directives that hold from the fake's first
+    /// instruction, before it reads its prompt (signal behaviour a timeout or a cancel must meet).
+    /// </summary>
+    public Dictionary<string, string> EnvironmentWithScript(string directives)
+    {
+        var environment = Environment;
+        environment["FAKE_CLAUDE_SCRIPT"] = directives;
+        return environment;
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="count"/> FakeClaude processes to write their <c>ready</c> record: from then on
+    /// they react to signals as <c>FAKE_CLAUDE_SCRIPT</c> says. Returns their pids.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> WaitForReadyAsync(int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            var ready = System.IO.Directory.EnumerateFiles(RecordDirectory, "*.ready")
+                .Select(file => int.Parse(Path.GetFileNameWithoutExtension(file), CultureInfo.InvariantCulture))
+                .ToList();
+            if (ready.Count >= count)
+            {
+                return ready;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{ready.Count} of {count} FakeClaude processes were ready after 60 s.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The prompts of <c>summary.json</c> by id: (outcome, attempts, durationMs).</summary>
+    public static IReadOnlyDictionary<string, (string Outcome, int Attempts, long DurationMs)> SummaryPrompts(string summaryFile)
+    {
+        using var summary = JsonDocument.Parse(File.ReadAllText(summaryFile));
+        return summary.RootElement.GetProperty("prompts").EnumerateArray().ToDictionary(
+            p => p.GetProperty("id").GetString()!,
+            p => (p.GetProperty("outcome").GetString()!, p.GetProperty("attempts").GetInt32(), p.GetProperty("durationMs").GetInt64()));
+    }
+
     /// <summary>Writes a file under the scratch directory and returns its path.</summary>
     public string WriteFile(string name, string content)
     {

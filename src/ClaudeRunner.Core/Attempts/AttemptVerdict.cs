@@ -2,7 +2,7 @@ namespace ClaudeRunner;
 
 /// <summary>
 /// Judges one finished attempt. The exit code alone lies (claude exits 0 on SIGINT and when the
-/// model says it failed), so the verdict reads the final result line first (claude-cli.md):
+/// model says it failed), so the verdict reads the final result line first (docs/claude-cli.md, "Exit codes"):
 /// success is exit 0, a result line, and <c>is_error:false</c>.
 /// </summary>
 internal static class AttemptVerdict

@@ -120,7 +120,7 @@ internal sealed class ClaudeAttempt
         return new AttemptResult(outcome, message, exitCode, _result, _result?.SessionId ?? _sessionId, start, end);
     }
 
-    /// <summary>SIGTERM, a grace period, then the whole tree (claude-cli.md "Signals and children").</summary>
+    /// <summary>SIGTERM, a grace period, then the whole tree (docs/claude-cli.md, "Signals and children").</summary>
     private async Task StopAsync(Process process, TimeSpan gracePeriod)
     {
         ProcessTree.Terminate(process);

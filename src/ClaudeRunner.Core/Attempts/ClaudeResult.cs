@@ -20,7 +20,7 @@ public sealed record TokenUsage(long InputTokens, long OutputTokens, long CacheC
     }
 }
 
-/// <summary>The final <c>{"type":"result",…}</c> line of a claude run (see claude-cli.md).</summary>
+/// <summary>The final <c>{"type":"result",…}</c> line of a claude run (docs/claude-cli.md, "Output").</summary>
 internal sealed record ClaudeResult(
     string Subtype,
     bool IsError,

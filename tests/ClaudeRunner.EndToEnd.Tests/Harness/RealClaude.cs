@@ -13,7 +13,7 @@ namespace ClaudeRunner.EndToEnd.Tests.Harness;
 /// </remarks>
 public static class RealClaude
 {
-    /// <summary>The Claude Code version the tests (and claude-cli.md) were measured against.</summary>
+    /// <summary>The Claude Code version the tests (and docs/claude-cli.md) were measured against.</summary>
     public const string PinnedVersion = "2.1.331";
 
     /// <summary>Environment variable that overrides the location of the <c>claude</c> executable.</summary>
