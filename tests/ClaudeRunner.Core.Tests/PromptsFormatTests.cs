@@ -12,8 +12,8 @@ public sealed class PromptsFormatTests
         var options = schema.RootElement.GetProperty("$defs").GetProperty("options").GetProperty("properties").EnumerateObject().Select(p => p.Name);
         var promptFields = schema.RootElement.GetProperty("properties").GetProperty("prompts").GetProperty("items").GetProperty("oneOf")[1]
             .GetProperty("properties").EnumerateObject().Select(p => p.Name);
-        Assert.Equal(PromptSet.KnownOptions(withPromptFields: false).Order(), options.Order());
-        Assert.Equal(PromptSet.KnownOptions(withPromptFields: true).Order(), options.Concat(promptFields).Order());
+        Assert.Equal(PromptsFileReader.KnownOptions(withPromptFields: false).Order(), options.Order());
+        Assert.Equal(PromptsFileReader.KnownOptions(withPromptFields: true).Order(), options.Concat(promptFields).Order());
         Assert.Equal(RunOptions.PermissionModes.Order(), schema.RootElement.GetProperty("$defs").GetProperty("options").GetProperty("properties")
             .GetProperty("permissionMode").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order());
     }

@@ -1,0 +1,187 @@
+using System.Text.Json;
+
+namespace ClaudeRunner;
+
+/// <summary>
+/// Reads the prompts format (<c>{"defaults": {…}, "prompts": ["…", {…}]}</c>) from a file or JSON text into a
+/// <see cref="PromptCollector"/>: positions for every error, options through the option table.
+/// </summary>
+internal sealed class PromptsFileReader(PromptCollector collector)
+{
+    private static readonly string[] PromptFileProperties = ["$schema", "defaults", "prompts"];
+
+    private readonly PromptCollector _collector = collector;
+
+    /// <summary>Reads a prompts file; relative working directories resolve against its directory.</summary>
+    public void ReadFile(string path, PromptOptions runDefaults)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _collector.Errors.Add(new InputError(ex is FileNotFoundException or DirectoryNotFoundException
+                ? "The prompts file does not exist."
+                : $"The prompts file cannot be read: {ex.Message}", new SourceLocation(path)));
+            return;
+        }
+
+        ReadJson(bytes, path, Path.GetDirectoryName(path)!, runDefaults);
+    }
+
+    /// <summary>Reads prompts JSON named <paramref name="name"/> in errors; relative working directories resolve against <paramref name="directory"/>.</summary>
+    public void ReadJson(byte[] utf8, string name, string directory, PromptOptions runDefaults)
+    {
+        // A UTF-8 byte order mark is common in files written on Windows; the JSON reader rejects it.
+        if (utf8.AsSpan().StartsWith("\uFEFF"u8))
+        {
+            utf8 = utf8[3..];
+        }
+
+        if (PositionedJson.Parse(utf8, name, _collector.Errors) is not { } root)
+        {
+            return;
+        }
+
+        if (root is not JsonObjectNode file)
+        {
+            _collector.Errors.Add(new InputError("Expected a JSON object with a \"prompts\" array, like {\"prompts\": [\"…\"]}.", root.Location));
+            return;
+        }
+
+        var members = UniqueMembers(file, "property");
+        foreach (var member in file.Members.Where(m => !PromptFileProperties.Contains(m.Name, StringComparer.Ordinal)))
+        {
+            _collector.Errors.Add(new InputError($"Unknown property '{member.Name}': a prompts file has {string.Join(", ", PromptFileProperties.Skip(1).Select(p => $"'{p}'"))}.", member.NameLocation));
+        }
+
+        var defaults = runDefaults;
+        if (members.TryGetValue("defaults", out var defaultsNode))
+        {
+            if (defaultsNode is JsonObjectNode defaultsObject)
+            {
+                defaults = ReadOptions(defaultsObject, directory, allowPromptFields: false).Over(runDefaults);
+            }
+            else
+            {
+                _collector.Errors.Add(new InputError("\"defaults\" must be an object of prompt options.", defaultsNode.Location));
+            }
+        }
+
+        if (!members.TryGetValue("prompts", out var promptsNode))
+        {
+            _collector.Errors.Add(new InputError("The \"prompts\" array is missing.", file.Location));
+            return;
+        }
+
+        if (promptsNode is not JsonArrayNode prompts)
+        {
+            _collector.Errors.Add(new InputError("\"prompts\" must be an array of strings or objects.", promptsNode.Location));
+            return;
+        }
+
+        foreach (var item in prompts.Items)
+        {
+            switch (item)
+            {
+                case JsonScalarNode { Kind: JsonValueKind.String, Text: var text }:
+                    _collector.Add(null, text!, defaults, item.Location, directory);
+                    break;
+                case JsonObjectNode prompt:
+                    ReadPromptObject(prompt, defaults, directory);
+                    break;
+                default:
+                    _collector.Errors.Add(new InputError($"A prompt must be a string or an object, not {item.Describe()}.", item.Location));
+                    break;
+            }
+        }
+    }
+
+    private void ReadPromptObject(JsonObjectNode prompt, PromptOptions defaults, string directory)
+    {
+        var members = UniqueMembers(prompt, "option");
+        var options = ReadOptions(prompt, directory, allowPromptFields: true);
+        string? id = null;
+        if (members.TryGetValue("id", out var idNode))
+        {
+            id = ExpectString(idNode, "id");
+        }
+
+        if (!members.TryGetValue("prompt", out var textNode))
+        {
+            _collector.Errors.Add(new InputError("The prompt object has no \"prompt\" text.", prompt.Location));
+            return;
+        }
+
+        if (ExpectString(textNode, "prompt") is { } text)
+        {
+            _collector.Add(id, text, options.Over(defaults), textNode.Location, directory, idNode?.Location);
+        }
+    }
+
+    private PromptOptions ReadOptions(JsonObjectNode node, string directory, bool allowPromptFields)
+    {
+        var options = PromptOptions.None;
+        foreach (var member in node.Members)
+        {
+            if (allowPromptFields && member.Name is "id" or "prompt")
+            {
+                continue;
+            }
+
+            if (RunOptions.ForFileKey(member.Name) is not { } option)
+            {
+                _collector.Errors.Add(new InputError($"Unknown option '{member.Name}'. Known options: {string.Join(", ", KnownOptions(allowPromptFields))}.", member.NameLocation));
+                continue;
+            }
+
+            if (option.Kind.ReadJson(member.Value) is not { } value)
+            {
+                _collector.Errors.Add(new InputError($"\"{member.Name}\" {option.Kind.Rule}, not {member.Value.Describe()}.", member.Value.Location));
+                continue;
+            }
+
+            options = option.Apply(options, value);
+        }
+
+        // Relative to this file, whatever the working directory of the defaults below it.
+        return options.WorkingDirectory is { } workingDirectory ? options with { WorkingDirectory = Path.GetFullPath(workingDirectory, directory) } : options;
+    }
+
+    /// <summary>The keys a prompt object (or, without the prompt's own fields, <c>defaults</c>) may have.</summary>
+    internal static IEnumerable<string> KnownOptions(bool withPromptFields) =>
+        (withPromptFields ? new[] { "id", "prompt" } : []).Concat(RunOptions.FileKeys);
+
+    private Dictionary<string, JsonNode> UniqueMembers(JsonObjectNode node, string what)
+    {
+        var members = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
+        foreach (var member in node.Members)
+        {
+            if (!members.TryAdd(member.Name, member.Value))
+            {
+                _collector.Errors.Add(new InputError($"The {what} '{member.Name}' appears twice.", member.NameLocation));
+            }
+        }
+
+        return members;
+    }
+
+    private string? ExpectString(JsonNode value, string name)
+    {
+        if (value is JsonScalarNode { Kind: JsonValueKind.String, Text: var text })
+        {
+            if (string.IsNullOrWhiteSpace(text) && name != "prompt")
+            {
+                _collector.Errors.Add(new InputError($"\"{name}\" must not be empty.", value.Location));
+                return null;
+            }
+
+            return text;
+        }
+
+        _collector.Errors.Add(new InputError($"\"{name}\" must be a string, not {value.Describe()}.", value.Location));
+        return null;
+    }
+}

@@ -1,0 +1,54 @@
+namespace ClaudeRunner.Tests;
+
+public sealed class PromptIdsTests
+{
+    [Fact]
+    public void A_derived_id_is_a_slug_of_the_text_and_a_hash_of_all_of_it()
+    {
+        Assert.Equal("analyse-config-js-and-suggest-improvemen-", PromptIds.Derive("Analyse config.js and suggest improvements")[..41]);
+        Assert.Matches("^analyse-config-js-and-suggest-improvemen-[0-9a-f]{8}$", PromptIds.Derive("Analyse config.js and suggest improvements"));
+        Assert.Equal(PromptIds.Derive("same text"), PromptIds.Derive("same text"));
+        Assert.NotEqual(PromptIds.Derive("review a.cs"), PromptIds.Derive("review b.cs"));
+    }
+
+    [Theory]
+    [InlineData("Résumé café", "^resume-cafe-[0-9a-f]{8}$")]
+    [InlineData("!!!", "^prompt-[0-9a-f]{8}$")]
+    [InlineData("日本語のプロンプト", "^prompt-[0-9a-f]{8}$")]
+    public void Derived_ids_are_safe_file_names_whatever_the_text(string text, string pattern)
+    {
+        var id = PromptIds.Derive(text);
+
+        Assert.Matches(pattern, id);
+        Assert.Null(PromptIds.Problem(id));
+    }
+
+    [Theory]
+    [InlineData("review-auth", null)]
+    [InlineData("a.b_c-1", null)]
+    [InlineData("-starts-with-dash", "not safe as a file name")]
+    [InlineData("has space", "not safe as a file name")]
+    [InlineData("../escape", "not safe as a file name")]
+    [InlineData("CON", "reserved device name")]
+    [InlineData("com1.log", "reserved device name")]
+    public void Only_safe_file_names_are_ids(string id, string? problem)
+    {
+        var found = PromptIds.Problem(id);
+
+        if (problem is null)
+        {
+            Assert.Null(found);
+        }
+        else
+        {
+            Assert.Contains(problem, found, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void An_id_of_101_characters_is_too_long()
+    {
+        Assert.Null(PromptIds.Problem(new string('a', 100)));
+        Assert.NotNull(PromptIds.Problem(new string('a', 101)));
+    }
+}
