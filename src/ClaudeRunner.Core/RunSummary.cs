@@ -44,7 +44,8 @@ public sealed record RunSummary
 
     /// <summary>The closing line every front end prints: "All 8 prompts succeeded" or "2 of 8 prompts failed".</summary>
     public string Headline =>
-        AllSucceeded
+        Results.Count == 0 ? "Nothing to do: no prompt to run"
+        : AllSucceeded
             ? $"All {Results.Count} prompt{(Results.Count == 1 ? string.Empty : "s")} succeeded"
             : $"{Results.Count - SucceededCount} of {Results.Count} prompt{(Results.Count == 1 ? string.Empty : "s")} failed";
 }

@@ -23,6 +23,9 @@ public sealed record Prompt
 
     /// <summary>Where the prompt was defined, for error messages.</summary>
     public SourceLocation Location { get; }
+
+    /// <summary>The file a per-file prompt is about (<c>foreach</c>, a file item); null for other prompts.</summary>
+    public TargetFile? File { get; init; }
 }
 
 /// <summary>A prompt given in memory by a front end (MSBuild items, a Cake list), before validation.</summary>
@@ -30,4 +33,20 @@ public sealed record Prompt
 /// <param name="Id">The id, or null to derive one from the text.</param>
 /// <param name="Options">The prompt's own options; relative working directories resolve against the run's base directory.</param>
 /// <param name="Location">Where the prompt was written (e.g. the project file), for error messages.</param>
-public sealed record PromptInput(string Text, string? Id = null, PromptOptions? Options = null, SourceLocation? Location = null);
+public sealed record PromptInput(string Text, string? Id = null, PromptOptions? Options = null, SourceLocation? Location = null)
+{
+    /// <summary>
+    /// Globs of the files this prompt runs for, one prompt per file (a glob starting with <c>!</c> excludes), relative to
+    /// the working directory; <see cref="Text"/> is then a template with placeholders such as <c>{file}</c>.
+    /// </summary>
+    public IReadOnlyList<string>? Foreach { get; init; }
+
+    /// <summary>With <see cref="Foreach"/>: only files that differ from this git ref (committed, staged, unstaged or untracked).</summary>
+    public string? ChangedSince { get; init; }
+
+    /// <summary>
+    /// The one file this prompt is about (an MSBuild item that names a file, a Cake file), relative to the run's base
+    /// directory; <see cref="Text"/> is then a template. Without an <see cref="Id"/>, the id comes from the text and the path.
+    /// </summary>
+    public string? File { get; init; }
+}

@@ -1,8 +1,9 @@
 namespace ClaudeRunner;
 
 /// <summary>
-/// Takes prompts from every source in input order and checks what depends on all of them: an id for each (given or
-/// derived from the text), unique in the run, and a working directory that exists. Collects every error.
+/// Takes prompt entries from every source in input order and resolves what depends on all of them: a working directory
+/// that exists, the files of per-file entries and their placeholders, and an id for each prompt (given, or derived from
+/// the text and the file), unique in the run. Collects every error, and a warning for a <c>foreach</c> that matched nothing.
 /// </summary>
 internal sealed class PromptCollector
 {
@@ -14,20 +15,108 @@ internal sealed class PromptCollector
     /// <summary>Every error found so far, in input order.</summary>
     public List<InputError> Errors { get; } = [];
 
-    /// <summary>Takes one prompt, or records why it cannot be taken.</summary>
-    public void Add(string? id, string text, PromptOptions options, SourceLocation location, string directory, SourceLocation? idLocation = null)
+    /// <summary>What is worth saying but valid: a <c>foreach</c> that matched no file.</summary>
+    public List<InputError> Warnings { get; } = [];
+
+    /// <summary>How many entries the sources had; a source with none is an error, entries that expand to nothing are not.</summary>
+    public int EntryCount { get; private set; }
+
+    /// <summary>Takes one entry, or records why it cannot be taken.</summary>
+    public void Add(PromptEntry entry)
     {
-        if (string.IsNullOrWhiteSpace(text))
+        EntryCount++;
+        if (string.IsNullOrWhiteSpace(entry.Text))
         {
-            Errors.Add(new InputError("The prompt is empty.", location));
+            Errors.Add(new InputError("The prompt is empty.", entry.Location));
             return;
         }
 
-        var derived = id is null;
-        id ??= PromptIds.Derive(text);
+        // Resolved once, so every attempt and the dry run agree.
+        var workingDirectory = Path.GetFullPath(entry.Options.WorkingDirectory ?? entry.Directory, entry.Directory);
+        var problems = TemplateProblems(entry).ToList();
+        if (!Directory.Exists(workingDirectory))
+        {
+            problems.Add($"The working directory '{workingDirectory}' does not exist.");
+        }
+
+        if (entry.ChangedSince is not null && entry.Foreach is null)
+        {
+            problems.Add("\"changedSince\" needs \"foreach\": it keeps the matched files that changed.");
+        }
+
+        problems.AddRange((entry.Foreach ?? []).Select(FileFanOut.Problem).OfType<string>());
+        if (problems.Count > 0)
+        {
+            Errors.AddRange(problems.Select(problem => new InputError(problem, entry.Location)));
+            return;
+        }
+
+        var options = entry.Options with { WorkingDirectory = workingDirectory };
+        if (!entry.IsAboutFiles)
+        {
+            Take(entry, entry.Id ?? PromptIds.Derive(entry.Text), entry.Text, options, file: null, derived: entry.Id is null);
+            return;
+        }
+
+        var (files, filesProblem) = entry.File is { } single
+            ? SingleFile(workingDirectory, Path.GetFullPath(single, entry.Directory))
+            : FileFanOut.Expand(workingDirectory, entry.Foreach!, entry.ChangedSince);
+        if (filesProblem is not null)
+        {
+            Errors.Add(new InputError(filesProblem, entry.Location));
+            return;
+        }
+
+        if (files.Count == 0)
+        {
+            Warnings.Add(new InputError($"\"foreach\" {string.Join(", ", entry.Foreach!.Select(p => $"'{p}'"))}{(entry.ChangedSince is null ? string.Empty : $" (changed since '{entry.ChangedSince}')")} matched no file in '{workingDirectory}': no prompt from this entry.", entry.Location));
+            return;
+        }
+
+        var entryId = entry.File is not null && entry.Id is not null ? null : entry.Id ?? PromptIds.Derive(entry.Text);
+        if (entryId is not null && PromptIds.Problem(entryId) is { } idProblem)
+        {
+            Errors.Add(new InputError(idProblem, entry.IdLocation ?? entry.Location));
+            return;
+        }
+
+        foreach (var file in files)
+        {
+            var id = entryId is null ? entry.Id! : PromptIds.ForFile(entryId, file.RelativePath);
+            if (entryId is not null && _byId.TryGetValue(id, out var other) && other.Location == entry.Location)
+            {
+                // Two paths of this entry with one slug (a-b.cs, a.b.cs): the hash of the path tells them apart.
+                id = PromptIds.ForFile(entryId, file.RelativePath, disambiguate: true);
+            }
+
+            var fileOptions = options with
+            {
+                AppendSystemPrompt = options.AppendSystemPrompt is { } system ? PromptTemplate.Render(system, file) : null,
+                Args = options.Args is { } args ? [.. args.Select(arg => PromptTemplate.Render(arg, file))] : null,
+            };
+            Take(entry, id, PromptTemplate.Render(entry.Text, file), fileOptions, file, derived: false);
+        }
+    }
+
+    private static IEnumerable<string> TemplateProblems(PromptEntry entry)
+    {
+        IEnumerable<(string Where, string Text)> templates =
+        [
+            ("prompt", entry.Text),
+            ("appendSystemPrompt", entry.Options.AppendSystemPrompt ?? string.Empty),
+            .. (entry.Options.Args ?? []).Select(arg => ("args", arg)),
+        ];
+        return templates.SelectMany(template => PromptTemplate.Problems(template.Text, entry.IsAboutFiles).Select(problem => $"In \"{template.Where}\": {problem}"));
+    }
+
+    private static (IReadOnlyList<TargetFile>, string?) SingleFile(string workingDirectory, string fullPath) =>
+        File.Exists(fullPath) ? ([TargetFile.In(workingDirectory, fullPath)], null) : ([], $"The file '{fullPath}' does not exist.");
+
+    private void Take(PromptEntry entry, string id, string text, PromptOptions options, TargetFile? file, bool derived)
+    {
         if (PromptIds.Problem(id) is { } problem)
         {
-            Errors.Add(new InputError(problem, idLocation ?? location));
+            Errors.Add(new InputError(problem, entry.IdLocation ?? entry.Location));
             return;
         }
 
@@ -37,19 +126,11 @@ internal sealed class PromptCollector
                 derived
                     ? $"The same prompt text appears twice (first at {first.Location}): give one of them an \"id\" if it should run twice."
                     : $"The id '{id}' is used twice (first at {first.Location}).",
-                idLocation ?? location));
+                entry.IdLocation ?? entry.Location));
             return;
         }
 
-        // Resolve the working directory once, so every attempt and the dry run agree.
-        var workingDirectory = Path.GetFullPath(options.WorkingDirectory ?? directory, directory);
-        if (!Directory.Exists(workingDirectory))
-        {
-            Errors.Add(new InputError($"The working directory '{workingDirectory}' does not exist.", location));
-            return;
-        }
-
-        var prompt = new Prompt(id, text, options with { WorkingDirectory = workingDirectory }, location);
+        var prompt = new Prompt(id, text, options, entry.Location) { File = file };
         _byId.Add(id, prompt);
         Prompts.Add(prompt);
     }

@@ -11,32 +11,29 @@ namespace ClaudeRunner;
 public static partial class PromptIds
 {
     private const int MaxSlugLength = 40;
+    private const int MaxIdLength = 100;
 
     /// <summary>The id of a prompt that has none: <c>analyse-config-js-and-suggest-improvements-3f9a1c2e</c>.</summary>
     public static string Derive(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var slug = new StringBuilder(MaxSlugLength);
-        foreach (var c in text.Normalize(NormalizationForm.FormKD))
-        {
-            if (slug.Length >= MaxSlugLength)
-            {
-                break;
-            }
+        var slug = Slug(text, MaxSlugLength);
+        return slug.Length == 0 ? $"prompt-{Hash(text)}" : $"{slug}-{Hash(text)}";
+    }
 
-            if (char.IsAsciiLetterOrDigit(c))
-            {
-                slug.Append(char.ToLowerInvariant(c));
-            }
-            else if (slug.Length > 0 && slug[^1] != '-' && !IsCombiningMark(c))
-            {
-                slug.Append('-');
-            }
-        }
-
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 4).ToLowerInvariant();
-        var trimmed = slug.ToString().Trim('-');
-        return trimmed.Length == 0 ? $"prompt-{hash}" : $"{trimmed}-{hash}";
+    /// <summary>
+    /// The id of a per-file prompt: its entry's id, <c>--</c> and a slug of the file's path (<c>review--src-auth-cs</c>),
+    /// readable and stable whatever other files exist. <paramref name="disambiguate"/> adds a hash of the path, for two
+    /// paths with one slug (<c>a-b.cs</c> and <c>a.b.cs</c>); a path too long for an id is cut and hashed too.
+    /// </summary>
+    public static string ForFile(string entryId, string relativePath, bool disambiguate = false)
+    {
+        ArgumentNullException.ThrowIfNull(entryId);
+        ArgumentNullException.ThrowIfNull(relativePath);
+        var id = $"{entryId}--{Slug(relativePath, MaxIdLength)}";
+        return !disambiguate && id.Length <= MaxIdLength
+            ? id
+            : $"{id[..Math.Min(id.Length, MaxIdLength - 9)].TrimEnd('-')}-{Hash(relativePath)}";
     }
 
     /// <summary>Why <paramref name="id"/> cannot be an id, or null when it can.</summary>
@@ -54,6 +51,31 @@ public static partial class PromptIds
             ? $"The id '{id}' is a reserved device name on Windows."
             : null;
     }
+
+    private static string Slug(string text, int maxLength)
+    {
+        var slug = new StringBuilder(maxLength);
+        foreach (var c in text.Normalize(NormalizationForm.FormKD))
+        {
+            if (slug.Length >= maxLength)
+            {
+                break;
+            }
+
+            if (char.IsAsciiLetterOrDigit(c))
+            {
+                slug.Append(char.ToLowerInvariant(c));
+            }
+            else if (slug.Length > 0 && slug[^1] != '-' && !IsCombiningMark(c))
+            {
+                slug.Append('-');
+            }
+        }
+
+        return slug.ToString().Trim('-');
+    }
+
+    private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 4).ToLowerInvariant();
 
     private static bool IsCombiningMark(char c) =>
         char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark;

@@ -7,13 +7,17 @@ namespace ClaudeRunner;
 /// </summary>
 public sealed class PromptSet
 {
-    private PromptSet(IReadOnlyList<Prompt> prompts)
+    private PromptSet(IReadOnlyList<Prompt> prompts, IReadOnlyList<InputError> warnings)
     {
         Prompts = prompts;
+        Warnings = warnings;
     }
 
-    /// <summary>The prompts, in input order.</summary>
+    /// <summary>The prompts, in input order; a <c>foreach</c> entry contributes one per file, in path order.</summary>
     public IReadOnlyList<Prompt> Prompts { get; }
+
+    /// <summary>What is valid but worth saying, such as a <c>foreach</c> that matched no file.</summary>
+    public IReadOnlyList<InputError> Warnings { get; }
 
     /// <summary>Loads and validates prompts from <paramref name="sources"/>.</summary>
     /// <param name="sources">Prompt files, JSON text and in-memory prompts, in order.</param>
@@ -44,12 +48,13 @@ public sealed class PromptSet
             }
         }
 
-        if (collector.Prompts.Count == 0 && collector.Errors.Count == 0)
+        // A source with no entries is a mistake; entries whose files all matched nothing are a build with nothing to do.
+        if (collector.EntryCount == 0 && collector.Errors.Count == 0)
         {
             collector.Errors.Add(new InputError("No prompts provided."));
         }
 
-        return collector.Errors.Count > 0 ? throw new InvalidInputException(collector.Errors) : new PromptSet(collector.Prompts);
+        return collector.Errors.Count > 0 ? throw new InvalidInputException(collector.Errors) : new PromptSet(collector.Prompts, collector.Warnings);
     }
 
     private static void ReadList(PromptCollector collector, PromptList list, string baseDirectory, PromptOptions runDefaults)
@@ -63,7 +68,12 @@ public sealed class PromptSet
             }
 
             collector.Errors.AddRange(OptionValues.Problems(options, input.Location));
-            collector.Add(input.Id, input.Text ?? string.Empty, options.Over(runDefaults), input.Location ?? new SourceLocation("<prompts>"), baseDirectory);
+            collector.Add(new PromptEntry(input.Id, input.Text ?? string.Empty, options.Over(runDefaults), input.Location ?? new SourceLocation("<prompts>"), baseDirectory)
+            {
+                Foreach = input.Foreach,
+                ChangedSince = input.ChangedSince,
+                File = input.File,
+            });
         }
     }
 }

@@ -10,6 +10,9 @@ internal sealed class PromptsFileReader(PromptCollector collector)
 {
     private static readonly string[] PromptFileProperties = ["$schema", "defaults", "prompts"];
 
+    // What only a prompt object has: what it says and which files it is about; everything else is an option.
+    private static readonly string[] PromptFields = ["id", "prompt", "foreach", "changedSince"];
+
     private readonly PromptCollector _collector = collector;
 
     /// <summary>Reads a prompts file; relative working directories resolve against its directory.</summary>
@@ -87,7 +90,7 @@ internal sealed class PromptsFileReader(PromptCollector collector)
             switch (item)
             {
                 case JsonScalarNode { Kind: JsonValueKind.String, Text: var text }:
-                    _collector.Add(null, text!, defaults, item.Location, directory);
+                    _collector.Add(new PromptEntry(null, text!, defaults, item.Location, directory));
                     break;
                 case JsonObjectNode prompt:
                     ReadPromptObject(prompt, defaults, directory);
@@ -115,9 +118,31 @@ internal sealed class PromptsFileReader(PromptCollector collector)
             return;
         }
 
+        var foreachGlobs = members.TryGetValue("foreach", out var foreachNode) ? ExpectGlobs(foreachNode) : null;
+        var changedSince = members.TryGetValue("changedSince", out var changedSinceNode) ? ExpectString(changedSinceNode, "changedSince") : null;
         if (ExpectString(textNode, "prompt") is { } text)
         {
-            _collector.Add(id, text, options.Over(defaults), textNode.Location, directory, idNode?.Location);
+            _collector.Add(new PromptEntry(id, text, options.Over(defaults), textNode.Location, directory)
+            {
+                IdLocation = idNode?.Location,
+                Foreach = foreachGlobs,
+                ChangedSince = changedSince,
+            });
+        }
+    }
+
+    /// <summary>A glob or an array of globs.</summary>
+    private string[]? ExpectGlobs(JsonNode value)
+    {
+        switch (value)
+        {
+            case JsonScalarNode { Kind: JsonValueKind.String, Text: { } glob }:
+                return [glob];
+            case JsonArrayNode { Items.Count: > 0 } array when array.Items.All(item => item is JsonScalarNode { Kind: JsonValueKind.String }):
+                return [.. array.Items.Cast<JsonScalarNode>().Select(item => item.Text!)];
+            default:
+                _collector.Errors.Add(new InputError($"\"foreach\" must be a glob or a non-empty array of globs, not {value.Describe()}.", value.Location));
+                return null;
         }
     }
 
@@ -126,7 +151,7 @@ internal sealed class PromptsFileReader(PromptCollector collector)
         var options = PromptOptions.None;
         foreach (var member in node.Members)
         {
-            if (allowPromptFields && member.Name is "id" or "prompt")
+            if (allowPromptFields && PromptFields.Contains(member.Name, StringComparer.Ordinal))
             {
                 continue;
             }
@@ -152,7 +177,7 @@ internal sealed class PromptsFileReader(PromptCollector collector)
 
     /// <summary>The keys a prompt object (or, without the prompt's own fields, <c>defaults</c>) may have.</summary>
     internal static IEnumerable<string> KnownOptions(bool withPromptFields) =>
-        (withPromptFields ? new[] { "id", "prompt" } : []).Concat(RunOptions.FileKeys);
+        (withPromptFields ? PromptFields : []).Concat(RunOptions.FileKeys);
 
     private Dictionary<string, JsonNode> UniqueMembers(JsonObjectNode node, string what)
     {
