@@ -115,4 +115,42 @@ public static class ClaudeRunnerAliases
         ArgumentNullException.ThrowIfNull(prompts);
         return ClaudeRun.Execute(context, PromptSource.FromPrompts(prompts), settings);
     }
+
+    /// <summary>
+    /// Runs one prompt per file: <paramref name="prompt"/> gives each file's text. Each prompt runs in Cake's working
+    /// directory; its id comes from the file's path, which the summary and the JUnit report keep.
+    /// </summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="files">The files, such as <c>GetFiles("src/**/*.cs")</c>; relative paths resolve against Cake's working directory.</param>
+    /// <param name="prompt">The prompt for a file, given its path relative to Cake's working directory.</param>
+    /// <param name="settings">How to run them.</param>
+    /// <returns>The run's summary: one result per file, in path order.</returns>
+    /// <exception cref="CakeException">A prompt failed (every failed prompt is named), the run was cancelled, or the input is invalid.</exception>
+    /// <example>
+    /// <code>
+    /// Task("Tests")
+    ///     .Does(() =>
+    /// {
+    ///     RunClaudeParallel(
+    ///         GetFiles("src/**/*.cs"),
+    ///         file => $"Write unit tests for {file} in tests/, following the existing style.",
+    ///         new ClaudeRunnerSettings { MaxParallel = 3 });
+    /// });
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    public static RunSummary RunClaudeParallel(this ICakeContext context, IEnumerable<FilePath> files, Func<string, string> prompt, ClaudeRunnerSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(prompt);
+        var workingDirectory = context.Environment.WorkingDirectory;
+        var relativePaths = files.Select(file => file.MakeAbsolute(workingDirectory)).Distinct().Select(file => workingDirectory.GetRelativePath(file).FullPath).Order(StringComparer.Ordinal);
+
+        // The text is final: its braces are escaped so that the engine's placeholders never read it.
+        return ClaudeRun.Execute(
+            context,
+            PromptSource.FromPrompts(relativePaths.Select(path => new PromptInput(prompt(path).Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal), PromptIds.ForPath(path)) { File = path })),
+            settings);
+    }
 }

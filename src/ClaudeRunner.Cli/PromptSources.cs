@@ -1,13 +1,23 @@
 namespace ClaudeRunner.Cli;
 
-/// <summary>Turns the file arguments into prompt sources: files, or standard input for <c>-</c> or no file at all.</summary>
+/// <summary>
+/// Turns the file arguments and <c>--prompt</c> into prompt sources: files, standard input for <c>-</c> (or for no file
+/// and no <c>--prompt</c> at all), then the command line's prompt.
+/// </summary>
 internal static class PromptSources
 {
     /// <summary>How standard input is named in error messages.</summary>
     public const string StandardInputName = "<stdin>";
 
-    public static IReadOnlyList<PromptSource> From(IReadOnlyList<string> files, TextReader standardInput, bool standardInputIsTerminal)
+    public static IReadOnlyList<PromptSource> From(IReadOnlyList<string> files, PromptInput? commandLinePrompt, TextReader standardInput, bool standardInputIsTerminal)
     {
+        if (commandLinePrompt is not null)
+        {
+            // --prompt is a source of its own: standard input is read only when '-' asks for it.
+            var commandLine = PromptSource.FromPrompts([commandLinePrompt]);
+            return files.Count == 0 ? [commandLine] : [.. From(files, null, standardInput, standardInputIsTerminal), commandLine];
+        }
+
         if (files.Count == 0)
         {
             return standardInputIsTerminal

@@ -20,6 +20,24 @@ internal sealed class RunnerCommand
         Description = "Prompts files (JSON). '-', or no file when standard input is not a terminal, reads standard input.",
     };
 
+    private readonly Option<string?> _prompt = new("--prompt")
+    {
+        HelpName = "TEXT",
+        Description = "A prompt given on the command line, besides any prompts files; with --foreach a template with {file}, {fullPath}, {fileName}, {fileStem}, {dir}, {ext}.",
+    };
+
+    private readonly Option<string[]> _foreach = new("--foreach")
+    {
+        HelpName = "GLOB",
+        Description = "Run --prompt once per file that matches; repeat it for more globs, '!' before one excludes ('!**/obj/**').",
+    };
+
+    private readonly Option<string?> _changedSince = new("--changed-since")
+    {
+        HelpName = "REF",
+        Description = "With --foreach: only files that differ from this git ref (committed, staged, unstaged or untracked).",
+    };
+
     private readonly Option<bool> _quiet = new("--quiet")
     {
         Description = "Print only the result and errors.",
@@ -43,6 +61,9 @@ internal sealed class RunnerCommand
             _root.Options.Add(option);
         }
 
+        _root.Options.Add(_prompt);
+        _root.Options.Add(_foreach);
+        _root.Options.Add(_changedSince);
         _root.Options.Add(_quiet);
         _root.SetAction((parse, _) => RunAsync(parse));
     }
@@ -117,7 +138,11 @@ internal sealed class RunnerCommand
     {
         var request = new RunRequest
         {
-            Sources = PromptSources.From(parse.GetValue(_files) ?? [], _stdin, standardInputIsTerminal: !Console.IsInputRedirected),
+            Sources = PromptSources.From(
+                parse.GetValue(_files) ?? [],
+                CommandLinePrompt(parse),
+                _stdin,
+                standardInputIsTerminal: !Console.IsInputRedirected),
             BaseDirectory = Environment.CurrentDirectory,
         };
         var errors = new List<InputError>();
@@ -130,6 +155,23 @@ internal sealed class RunnerCommand
 
         // The live display redraws its counts and ETA from a heartbeat every second.
         return display == Display.Live ? request with { HeartbeatInterval = TimeSpan.FromSeconds(1) } : request;
+    }
+
+    /// <summary>The prompt of <c>--prompt</c> (with its <c>--foreach</c> globs), or null.</summary>
+    private PromptInput? CommandLinePrompt(ParseResult parse)
+    {
+        var globs = parse.GetValue(_foreach) ?? [];
+        var changedSince = parse.GetValue(_changedSince);
+        if (parse.GetValue(_prompt) is not { } text)
+        {
+            return globs.Length > 0 || changedSince is not null ? throw new UsageException("--foreach and --changed-since need --prompt: the prompt to run for each file.") : null;
+        }
+
+        return new PromptInput(text, Location: new SourceLocation("--prompt"))
+        {
+            Foreach = globs.Length > 0 ? globs : null,
+            ChangedSince = changedSince,
+        };
     }
 
     private static Option ToCliOption(RunOption row)

@@ -162,17 +162,18 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
 
     internal RunRequest CreateRequest(SourceLocation taskLocation, List<InputError> errors)
     {
+        var baseDirectory = Path.GetFullPath(ProjectDirectory ?? ".", Path.GetDirectoryName(Path.GetFullPath(taskLocation.File))!);
         var sources = new List<PromptSource>();
         sources.AddRange(PromptsFile.Select(file => PromptSource.FromFile(file.ItemSpec)));
         if (Prompts.Length > 0)
         {
-            sources.Add(PromptSource.FromPrompts(Prompts.Select(item => ToPromptInput(item, taskLocation, errors))));
+            sources.Add(PromptSource.FromPrompts(Prompts.Select(item => ToPromptInput(item, baseDirectory, taskLocation, errors))));
         }
 
         var request = new RunRequest
         {
             Sources = sources,
-            BaseDirectory = Path.GetFullPath(ProjectDirectory ?? ".", Path.GetDirectoryName(Path.GetFullPath(taskLocation.File))!),
+            BaseDirectory = baseDirectory,
             LogDirectory = DefaultLogDirectory,
         };
 
@@ -190,14 +191,21 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
         return request;
     }
 
-    private static PromptInput ToPromptInput(ITaskItem item, SourceLocation taskLocation, List<InputError> errors)
+    /// <summary>
+    /// An item that names a file (<c>Include="src/**/*.cs"</c>) is a prompt about that file, its <c>Prompt</c> a template
+    /// with <c>{file}</c> and the other placeholders; any other item spec is the prompt's id, as it always was.
+    /// </summary>
+    private static PromptInput ToPromptInput(ITaskItem item, string baseDirectory, SourceLocation taskLocation, List<InputError> errors)
     {
         var metadata = item.CloneCustomMetadata();
         var options = OptionValues.FromMetadata(
             metadata.Keys.Cast<string>().Select(name => new KeyValuePair<string, string>(name, (string)metadata[name]!)),
             taskLocation,
             errors);
-        return new PromptInput(item.GetMetadata("Prompt"), item.ItemSpec, options, taskLocation);
+        var id = item.GetMetadata("Id") is { Length: > 0 } given ? given : null;
+        return File.Exists(Path.GetFullPath(item.ItemSpec, baseDirectory))
+            ? new PromptInput(item.GetMetadata("Prompt"), id, options, taskLocation) { File = item.ItemSpec }
+            : new PromptInput(item.GetMetadata("Prompt"), id ?? item.ItemSpec, options, taskLocation);
     }
 
     private void LogPlan(RunRequest request)

@@ -35,6 +35,25 @@ public sealed class RunClaudeParallelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_list_runs_one_prompt_per_file_with_the_path_in_its_text_and_id()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        foreach (var name in new[] { "src/a.cs", "src/b.cs", "src/c.cs" })
+        {
+            _scratch.WriteFile(name, "class X {}");
+        }
+
+        RunSummary? summary = null;
+        await cake.RunTaskAsync(context => summary = context.RunClaudeParallel(
+            context.Globber.GetFiles("src/**/*.cs"), file => $"Write unit tests for {file} {{braces stay}}", Settings()));
+
+        Assert.Equal(["src-a-cs", "src-b-cs", "src-c-cs"], summary!.Results.Select(r => r.Id));
+        Assert.Equal(
+            ["Write unit tests for src/a.cs {braces stay}", "Write unit tests for src/b.cs {braces stay}", "Write unit tests for src/c.cs {braces stay}"],
+            _scratch.Invocations().Select(i => System.Text.Encoding.UTF8.GetString(i.Prompt)).Order());
+    }
+
+    [Fact]
     public async Task A_failing_prompt_fails_the_task_with_its_id_and_outcome_after_the_others_finished()
     {
         using var cake = new CakeHarness(_scratch.Directory);

@@ -25,6 +25,34 @@ public sealed partial class CliRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Prompt_and_foreach_run_one_prompt_per_matching_file_without_a_prompts_file()
+    {
+        foreach (var name in new[] { "src/a.cs", "src/b.cs", "src/c.cs", "src/obj/skip.cs" })
+        {
+            _scratch.WriteFile(name, "class X {}");
+        }
+
+        var result = await CliProcess.RunWithFakeAsync(_scratch, null, "--prompt", "Write unit tests for {file}", "--foreach", "src/**/*.cs", "--foreach", "!**/obj/**", "--dry-run");
+        var run = await CliProcess.RunWithFakeAsync(_scratch, null, "--prompt", "Write unit tests for {file}", "--foreach", "src/**/*.cs", "--foreach", "!**/obj/**");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(3, result.OutputLines.Count(line => line.Contains("--src-", StringComparison.Ordinal)));
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("All 3 prompts succeeded", run.OutputLines[^1]);
+        Assert.Equal(["Write unit tests for src/a.cs", "Write unit tests for src/b.cs", "Write unit tests for src/c.cs"], _scratch.Invocations().Select(PromptText).Order());
+    }
+
+    [Fact]
+    public async Task A_foreach_that_matches_nothing_succeeds_with_nothing_to_do()
+    {
+        var result = await CliProcess.RunWithFakeAsync(_scratch, null, "--prompt", "Review {file}", "--foreach", "src/**/*.cs");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("Nothing to do: no prompt to run", result.OutputLines[^1]);
+        Assert.Empty(_scratch.Invocations());
+    }
+
+    [Fact]
     public async Task Standard_input_is_read_when_no_file_is_given()
     {
         var result = await CliProcess.RunWithFakeAsync(_scratch, """{"prompts":["a","b"]}""");

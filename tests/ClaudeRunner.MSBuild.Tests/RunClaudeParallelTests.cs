@@ -109,6 +109,34 @@ public sealed class RunClaudeParallelTests : IDisposable
     }
 
     [Fact]
+    public void Items_that_name_files_become_one_prompt_per_file_with_its_path_in_the_text_and_the_results()
+    {
+        foreach (var name in new[] { "a.cs", "b.cs", "c.cs", "obj/skip.cs" })
+        {
+            _scratch.WriteFile(Path.Combine("src", name), "class X {}");
+        }
+
+        var run = _build.WithProject($$"""
+              <ItemGroup>
+                <ClaudePrompt Include="src/**/*.cs" Exclude="src/obj/**" Prompt="Write unit tests for {file} (%(Filename))" />
+              </ItemGroup>
+              <Target Name="Build">
+                <RunClaudeParallel Prompts="@(ClaudePrompt)" {{_scratch.FakeClaudeAttributes()}}>
+                  <Output TaskParameter="Results" ItemName="ClaudeResult" />
+                </RunClaudeParallel>
+                <Message Importance="high" Text="RESULT %(ClaudeResult.Identity) %(ClaudeResult.Outcome)" />
+              </Target>
+            """).Build();
+
+        Assert.True(run.Succeeded, run.Log);
+        Assert.Equal(
+            ["Write unit tests for src/a.cs (a)", "Write unit tests for src/b.cs (b)", "Write unit tests for src/c.cs (c)"],
+            _scratch.Invocations().Select(i => System.Text.Encoding.UTF8.GetString(i.Prompt)).Order());
+        var id = PromptIds.Derive("Write unit tests for {file} (a)");
+        Assert.Contains($"RESULT {id}--src-a-cs Succeeded", run.HighMessages);
+    }
+
+    [Fact]
     public void Inline_prompts_take_their_options_from_metadata_and_their_Results_reach_a_later_target()
     {
         var run = _build.WithProject($"""

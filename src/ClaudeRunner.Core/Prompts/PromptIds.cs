@@ -30,11 +30,18 @@ public static partial class PromptIds
     {
         ArgumentNullException.ThrowIfNull(entryId);
         ArgumentNullException.ThrowIfNull(relativePath);
-        var id = $"{entryId}--{Slug(relativePath, MaxIdLength)}";
-        return !disambiguate && id.Length <= MaxIdLength
-            ? id
-            : $"{id[..Math.Min(id.Length, MaxIdLength - 9)].TrimEnd('-')}-{Hash(relativePath)}";
+        return Fitted($"{entryId}--{Slug(relativePath, MaxIdLength)}", relativePath, disambiguate);
     }
+
+    /// <summary>The id of a prompt known only by its file (a Cake file list): a slug of the path, <c>src-auth-cs</c>.</summary>
+    public static string ForPath(string relativePath)
+    {
+        var slug = Slug(relativePath, MaxIdLength);
+        return slug.Length == 0 ? $"file-{Hash(relativePath)}" : Fitted(slug, relativePath, disambiguate: false);
+    }
+
+    private static string Fitted(string id, string relativePath, bool disambiguate) =>
+        !disambiguate && id.Length <= MaxIdLength ? id : $"{id[..Math.Min(id.Length, MaxIdLength - 9)].TrimEnd('-')}-{Hash(relativePath)}";
 
     /// <summary>Why <paramref name="id"/> cannot be an id, or null when it can.</summary>
     public static string? Problem(string id)
