@@ -59,10 +59,10 @@ internal sealed class OptionTableReader
         }
 
         var kind = arguments[perPrompt ? 3 : 2].Expression;
-        var help = StringLiteral(arguments[perPrompt ? 4 : 3].Expression);
-        if (help is null)
+        var helpText = arguments[perPrompt ? 4 : 3].Expression;
+        if (StringLiteral(helpText) is not { } help)
         {
-            _errors.Add(Error(call, row, "the help text is not a string literal"));
+            _errors.Add(Error(helpText, row, "the help text is not a string literal"));
             return;
         }
 

@@ -7,6 +7,9 @@ namespace ClaudeRunner;
 /// Cake settings and the CLI's options all read their values through this table; the JSON Schema, the MSBuild
 /// targets, the Cake settings and the README are tested against it. Adding an option means adding a row here
 /// (and its property on <see cref="PromptOptions"/> or <see cref="RunRequest"/>), then the surfaces the drift test names.
+/// The MSBuild task's parameters and the Cake settings and setters are generated from this file's text
+/// (ClaudeRunner.Options.Generator): a row's name and help text are string literals, its kind a <c>new XxxKind(…)</c>
+/// or one of the fields below, and a literal <c>DefaultText</c> is a flag's initial value in those front ends.
 /// </summary>
 public static class RunOptions
 {
