@@ -8,8 +8,9 @@ namespace ClaudeRunner.MSBuild;
 /// Runs Claude Code prompts (<c>claude -p</c>) in parallel and fails the build when any fails:
 /// <c>&lt;RunClaudeParallel PromptsFile="prompts.json" MaxParallel="4" /&gt;</c>.
 /// Relative paths resolve against the project directory. See the package README for the error codes.
+/// The option parameters (<c>MaxParallel</c>, <c>Model</c>, …) are generated from the option table, <see cref="RunOptions"/>.
 /// </summary>
-public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancelableTask
+public sealed partial class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancelableTask
 {
     /// <summary>The default of <see cref="LogDirectory"/>, relative to the project directory.</summary>
     public const string DefaultLogDirectory = "obj/claude";
@@ -32,78 +33,6 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
     /// when the call is in an imported file (MSBuild tells a task only which file holds its call).
     /// </summary>
     public string? ProjectDirectory { get; set; }
-
-    /// <summary>The most claude processes at once (default 4).</summary>
-    public int MaxParallel { get; set; } = RunRequest.DefaultMaxParallel;
-
-    /// <summary>The claude executable: a path, or a name looked up on PATH (default <c>claude</c>).</summary>
-    public string? ClaudePath { get; set; }
-
-    /// <summary>Pass <c>--dangerously-skip-permissions</c> to prompts without a permission mode (default true).</summary>
-    public bool DangerouslySkipPermissions { get; set; } = true;
-
-    /// <summary>The default <c>--permission-mode</c> (<c>default</c>, <c>acceptEdits</c>, <c>plan</c>, <c>dontAsk</c>, <c>bypassPermissions</c>).</summary>
-    public string? PermissionMode { get; set; }
-
-    /// <summary>The default <c>--model</c>.</summary>
-    public string? Model { get; set; }
-
-    /// <summary>The default <c>--allowedTools</c>, separated by <c>;</c> or <c>,</c>.</summary>
-    public string? AllowedTools { get; set; }
-
-    /// <summary>The default <c>--disallowedTools</c>, separated by <c>;</c> or <c>,</c>.</summary>
-    public string? DisallowedTools { get; set; }
-
-    /// <summary>The default <c>--max-turns</c>.</summary>
-    public string? MaxTurns { get; set; }
-
-    /// <summary>The default <c>--max-budget-usd</c>: the most one attempt may cost, in US dollars.</summary>
-    public string? MaxBudgetUsd { get; set; }
-
-    /// <summary>The default <c>--append-system-prompt</c>: text appended to claude's system prompt.</summary>
-    public string? AppendSystemPrompt { get; set; }
-
-    /// <summary>The default wall-clock limit of one attempt: <c>00:20:00</c>, <c>20m</c>, <c>90s</c> (default 30 minutes).</summary>
-    public string? Timeout { get; set; }
-
-    /// <summary>The default number of retries of a transient failure (default 2).</summary>
-    public string? Retries { get; set; }
-
-    /// <summary>The delay before the first retry, doubled for each further one (default 10s).</summary>
-    public string? RetryDelay { get; set; }
-
-    /// <summary>The longest delay between two attempts (default 2m; raised to <see cref="RetryDelay"/> when that is longer).</summary>
-    public string? MaxRetryDelay { get; set; }
-
-    /// <summary>Retry a prompt that timed out like the other transient failures (default false).</summary>
-    public bool RetryTimeouts { get; set; }
-
-    /// <summary>How long claude gets to exit after SIGTERM (on timeout or cancel) before its process tree is killed (default 5s).</summary>
-    public string? GracePeriod { get; set; }
-
-    /// <summary>How often a progress line (<c>3/10 done, 4 running, ETA 1m20s</c>) is logged; <c>0</c> for never (default 30s).</summary>
-    public string? HeartbeatInterval { get; set; }
-
-    /// <summary>The directory of the per-prompt logs (default <c>obj/claude</c>).</summary>
-    public string? LogDirectory { get; set; }
-
-    /// <summary>The summary JSON (default <c>summary.json</c> in the log directory).</summary>
-    public string? SummaryFile { get; set; }
-
-    /// <summary>The JUnit XML report (default <c>junit.xml</c> in the log directory).</summary>
-    public string? JUnitFile { get; set; }
-
-    /// <summary>On the first prompt that fails for good, start no new prompt.</summary>
-    public bool FailFast { get; set; }
-
-    /// <summary>Log each prompt's command and start nothing.</summary>
-    public bool DryRun { get; set; }
-
-    /// <summary>Extra claude arguments for every prompt, one per item.</summary>
-    public string[] AdditionalArguments { get; set; } = [];
-
-    /// <summary>Extra environment variables for claude, as <c>NAME=value</c> items (like ToolTask's).</summary>
-    public string[] EnvironmentVariables { get; set; } = [];
 
     /// <summary>
     /// One item per prompt, in input order: the item spec is the id; metadata <c>Outcome</c>, <c>ExitCode</c>,

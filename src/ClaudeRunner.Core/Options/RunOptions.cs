@@ -7,6 +7,9 @@ namespace ClaudeRunner;
 /// Cake settings and the CLI's options all read their values through this table; the JSON Schema, the MSBuild
 /// targets, the Cake settings and the README are tested against it. Adding an option means adding a row here
 /// (and its property on <see cref="PromptOptions"/> or <see cref="RunRequest"/>), then the surfaces the drift test names.
+/// The MSBuild task's parameters and the Cake settings and setters are generated from this file's text
+/// (ClaudeRunner.Options.Generator): a row's name and help text are string literals, its kind a <c>new XxxKind(…)</c>
+/// or one of the fields below, and a literal <c>DefaultText</c> is a flag's initial value in those front ends.
 /// </summary>
 public static class RunOptions
 {
@@ -22,7 +25,7 @@ public static class RunOptions
     /// <summary>Every option, in the order help and documentation list them: per-prompt options first.</summary>
     public static IReadOnlyList<RunOption> All { get; } =
     [
-        PerPrompt("WorkingDirectory", "workingDirectory", null, Text, "The directory claude runs in; relative to the prompts file (or the project, the working directory).", o => o.WorkingDirectory, (o, v) => o with { WorkingDirectory = (string)v }) with { IsFrontEndParameter = false },
+        PerPrompt("WorkingDirectory", "workingDirectory", null, new PathKind(isDirectory: true), "The directory claude runs in; relative to the prompts file (or the project, the working directory).", o => o.WorkingDirectory, (o, v) => o with { WorkingDirectory = (string)v }) with { IsFrontEndParameter = false },
         PerPrompt("Model", "model", "--model", Text, "claude's --model, such as sonnet or opus.", o => o.Model, (o, v) => o with { Model = (string)v }) with { CliValueName = "M" },
         PerPrompt("PermissionMode", "permissionMode", "--permission-mode", new ChoiceKind(PermissionModes), "claude's --permission-mode; when set, --dangerously-skip-permissions is not passed.", o => o.PermissionMode, (o, v) => o with { PermissionMode = (string)v }) with { CliValueName = "M" },
         PerPrompt("AllowedTools", "allowedTools", "--allowed-tools", new ListKind(splitsEntries: true, ';', ','), "claude's --allowedTools: tools or patterns such as 'Bash(git diff:*)'.", o => o.AllowedTools, (o, v) => o with { AllowedTools = (IReadOnlyList<string>)v }) with { CliValueName = "X" },
@@ -35,17 +38,17 @@ public static class RunOptions
         PerPrompt("Timeout", "timeout", "--timeout", PositiveDuration, "The wall-clock limit of one attempt.", o => o.Timeout, (o, v) => o with { Timeout = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(RunRequest.DefaultTimeout) },
         PerPrompt("Retries", "retries", "--retry", new WholeNumberKind(0), "Retries of a transient failure (rate limit, overload, server error, interruption).", o => o.Retries, (o, v) => o with { Retries = (int)v }) with { CliValueName = "N", CliAliases = ["--retries"], DefaultText = RunRequest.DefaultRetries.ToString(CultureInfo.InvariantCulture) },
         WholeRun("MaxParallel", "--max-parallel", new WholeNumberKind(1), "The most claude processes at once.", r => r.MaxParallel, (r, v) => r with { MaxParallel = (int)v }) with { CliValueName = "N", DefaultText = RunRequest.DefaultMaxParallel.ToString(CultureInfo.InvariantCulture) },
-        WholeRun("ClaudePath", "--claude", Text, "The claude executable: a path, or a name looked up on PATH.", r => r.ClaudePath, (r, v) => r with { ClaudePath = (string)v }) with { CliValueName = "PATH", DefaultText = "claude" },
+        WholeRun("ClaudePath", "--claude", new PathKind(isDirectory: false), "The claude executable: a path, or a name looked up on PATH.", r => r.ClaudePath, (r, v) => r with { ClaudePath = (string)v }) with { CliValueName = "PATH", DefaultText = "claude" },
         WholeRun("DangerouslySkipPermissions", "--no-skip-permissions", Flag, "Pass --dangerously-skip-permissions to prompts that set no permission mode (the CLI switch turns it off).", r => r.DangerouslySkipPermissions, (r, v) => r with { DangerouslySkipPermissions = (bool)v }) with { CliNegates = true, DefaultText = "true" },
         WholeRun("RetryDelay", "--retry-delay", Duration, "The delay before the first retry; it doubles for each further one, with jitter.", r => r.RetryDelay, (r, v) => r with { RetryDelay = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(RunRequest.DefaultRetryDelay) },
         WholeRun("MaxRetryDelay", "--max-retry-delay", Duration, "The longest delay between two attempts; when only one of the two delays is given, the other gives way to it.", r => r.MaxRetryDelay, (r, v) => r with { MaxRetryDelay = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(RunRequest.DefaultMaxRetryDelay) },
         WholeRun("RetryTimeouts", "--retry-timeouts", Flag, "Retry a prompt that timed out like the other transient failures.", r => r.RetryTimeouts, (r, v) => r with { RetryTimeouts = (bool)v }) with { DefaultText = "false" },
         WholeRun("GracePeriod", "--grace-period", Duration, "How long claude gets to exit after SIGTERM (timeout, cancel) before its process tree is killed.", r => r.GracePeriod, (r, v) => r with { GracePeriod = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(new RunRequest().GracePeriod) },
-        WholeRun("FailFast", "--fail-fast", Flag, "After the first prompt that fails for good, start no new one; running prompts finish.", r => r.FailFast, (r, v) => r with { FailFast = (bool)v }) with { DefaultText = "false" },
+        WholeRun("FailFast", "--fail-fast", Flag, "Start no new prompt after the first one that fails for good; running prompts finish.", r => r.FailFast, (r, v) => r with { FailFast = (bool)v }) with { DefaultText = "false" },
         WholeRun("HeartbeatInterval", "--heartbeat", Duration, "How often progress (3/10 done, 4 running, ETA 1m20s) is reported; 0 for never.", r => r.HeartbeatInterval, (r, v) => r with { HeartbeatInterval = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(new RunRequest().HeartbeatInterval) },
-        WholeRun("LogDirectory", "--log-dir", Text, "The directory of the per-prompt logs and the reports.", r => r.LogDirectory, (r, v) => r with { LogDirectory = (string)v }) with { CliValueName = "DIR", DefaultText = RunRequest.DefaultLogDirectory },
-        WholeRun("SummaryFile", "--summary", Text, "The summary JSON file.", r => r.SummaryFile, (r, v) => r with { SummaryFile = (string)v }) with { CliValueName = "FILE", DefaultText = "summary.json in the log directory" },
-        WholeRun("JUnitFile", "--junit", Text, "The JUnit XML report.", r => r.JUnitFile, (r, v) => r with { JUnitFile = (string)v }) with { CliValueName = "FILE", DefaultText = "junit.xml in the log directory" },
+        WholeRun("LogDirectory", "--log-dir", new PathKind(isDirectory: true), "The directory of the per-prompt logs and the reports.", r => r.LogDirectory, (r, v) => r with { LogDirectory = (string)v }) with { CliValueName = "DIR", DefaultText = RunRequest.DefaultLogDirectory },
+        WholeRun("SummaryFile", "--summary", new PathKind(isDirectory: false), "The summary JSON file.", r => r.SummaryFile, (r, v) => r with { SummaryFile = (string)v }) with { CliValueName = "FILE", DefaultText = "summary.json in the log directory" },
+        WholeRun("JUnitFile", "--junit", new PathKind(isDirectory: false), "The JUnit XML report.", r => r.JUnitFile, (r, v) => r with { JUnitFile = (string)v }) with { CliValueName = "FILE", DefaultText = "junit.xml in the log directory" },
         WholeRun("DryRun", "--dry-run", Flag, "Show each prompt's command, working directory, timeout and retries; start nothing.", r => r.DryRun, (r, v) => r with { DryRun = (bool)v }) with { DefaultText = "false" },
     ];
 
