@@ -28,11 +28,11 @@ internal static class ClaudeRun
     private static RunSummary DryRun(ICakeLog log, RunRequest request)
     {
         var start = DateTimeOffset.Now;
-        var planned = ClaudeRunnerEngine.Plan(request);
+        var planned = ClaudeRunnerEngine.Plan(request).Prompts;
         CakeLogObserver.Write(log, Verbosity.Normal, LogLevel.Information, $"Dry run: {planned.Count} planned, nothing started");
         foreach (var prompt in planned)
         {
-            CakeLogObserver.Write(log, Verbosity.Normal, LogLevel.Information, $"[{prompt.Prompt.Id}] {prompt.CommandLine}");
+            CakeLogObserver.Write(log, Verbosity.Normal, LogLevel.Information, $"[{prompt.Prompt.Id}] ({prompt.Limits}) {prompt.CommandLine}");
         }
 
         return new RunSummary { Results = [], Start = start, End = DateTimeOffset.Now };

@@ -227,9 +227,10 @@ internal sealed class RunnerCommand
             var request = ToRequest(parse, display);
             if (parse.GetValue(_dryRun))
             {
-                foreach (var planned in ClaudeRunnerEngine.Plan(request))
+                foreach (var planned in ClaudeRunnerEngine.Plan(request).Prompts)
                 {
-                    await _stdout.WriteLineAsync($"{planned.Prompt.Id}: {planned.CommandLine}");
+                    // The limits go after the command as a shell comment: the line stays a command a user can copy.
+                    await _stdout.WriteLineAsync($"{planned.Prompt.Id}: {planned.CommandLine}  # {planned.Limits}");
                 }
 
                 return ExitCodes.AllSucceeded;

@@ -63,6 +63,12 @@ public sealed record RunRequest
     /// <summary>How often a heartbeat event reports progress; <see cref="TimeSpan.Zero"/> for never.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The clock of every wait and time stamp of the run: attempt timeouts, the grace period, retry backoff,
+    /// heartbeats, event times and result times. For tests (a fake clock); leave it at <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     internal string ResolvedLogDirectory => Path.GetFullPath(LogDirectory ?? "claude-logs", BaseDirectory);
 
     internal string ResolvedSummaryFile => SummaryFile is null ? Path.Combine(ResolvedLogDirectory, "summary.json") : Path.GetFullPath(SummaryFile, BaseDirectory);

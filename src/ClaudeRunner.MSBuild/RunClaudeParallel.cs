@@ -244,10 +244,10 @@ public sealed class RunClaudeParallel : Microsoft.Build.Utilities.Task, ICancela
 
     private void LogPlan(RunRequest request)
     {
-        var plan = ClaudeRunnerEngine.Plan(request);
+        var plan = ClaudeRunnerEngine.Plan(request).Prompts;
         foreach (var planned in plan)
         {
-            Log.LogMessage(MessageImportance.High, "[{0}] would run in {1}: {2}", planned.Prompt.Id, planned.Prompt.Options.WorkingDirectory, planned.CommandLine);
+            Log.LogMessage(MessageImportance.High, "[{0}] would run in {1} ({2}): {3}", planned.Prompt.Id, planned.Prompt.Options.WorkingDirectory, planned.Limits, planned.CommandLine);
         }
 
         Log.LogMessage(MessageImportance.High, "Dry run: {0} prompt(s) planned, none started.", plan.Count);

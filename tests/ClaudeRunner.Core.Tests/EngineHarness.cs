@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace ClaudeRunner.Tests;
 
 /// <summary>Collects a run's events, thread-safely, and lets a test wait for one.</summary>
@@ -70,4 +72,37 @@ public static class FakeRuns
 
     public static async Task<RunSummary> RunAsync(RunRequest request, IRunObserver? observer = null, CancellationToken cancellation = default) =>
         await ClaudeRunnerEngine.RunAsync(request, observer, cancellation).WaitAsync(TimeSpan.FromMinutes(2));
+}
+
+/// <summary>Drives a run on a <see cref="FakeTimeProvider"/>: time moves only when a test says so.</summary>
+public static class FakeClock
+{
+    /// <summary>
+    /// Completes once attempt <paramref name="attempt"/> started and FakeClaude recorded its start (the
+    /// <paramref name="invocations"/>-th of the scratch). The attempt arms its timeout before it starts claude,
+    /// so the clock may be moved past the timeout from here on.
+    /// </summary>
+    public static async Task WhenClaudeStartedAsync(RecordingObserver observer, FakeClaudeScratch scratch, int attempt = 1, int invocations = 1)
+    {
+        await observer.WhenAsync(e => e is PromptStarted started && started.Attempt == attempt);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (scratch.Invocations().Count < invocations)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"FakeClaude did not record start number {invocations} within 60 s");
+            await Task.Delay(10);
+        }
+    }
+
+    /// <summary>Moves the clock by <paramref name="step"/> whenever the run has not finished within 50 ms of real time.</summary>
+    public static async Task<RunSummary> AdvanceUntilDoneAsync(FakeTimeProvider time, Task<RunSummary> run, TimeSpan step)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (await Task.WhenAny(run, Task.Delay(50)) != run)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the run did not finish within 2 minutes");
+            time.Advance(step);
+        }
+
+        return await run;
+    }
 }
