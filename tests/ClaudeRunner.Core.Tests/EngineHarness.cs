@@ -78,19 +78,28 @@ public static class FakeRuns
 public static class FakeClock
 {
     /// <summary>
-    /// Completes once attempt <paramref name="attempt"/> started and FakeClaude recorded its start (the
-    /// <paramref name="invocations"/>-th of the scratch). The attempt arms its timeout before it starts claude,
-    /// so the clock may be moved past the timeout from here on.
+    /// Completes once attempt <paramref name="attempt"/> of a prompt (the only one, or <paramref name="promptId"/>)
+    /// started and claude's init line of that attempt is in the prompt's stream log. An attempt arms its timeout
+    /// before it reads claude's output, so from here on the clock may be moved past the timeout.
     /// </summary>
-    public static async Task WhenClaudeStartedAsync(RecordingObserver observer, FakeClaudeScratch scratch, int attempt = 1, int invocations = 1)
+    public static async Task WhenClaudeStartedAsync(RecordingObserver observer, FakeClaudeScratch scratch, int attempt = 1, string? promptId = null)
     {
-        await observer.WhenAsync(e => e is PromptStarted started && started.Attempt == attempt);
+        await observer.WhenAsync(e => e is PromptStarted started && started.Attempt == attempt && (promptId is null || started.Prompt.Id == promptId));
+        var id = promptId ?? observer.Events.OfType<PromptStarted>().First().Prompt.Id;
+        var streamLog = Path.Combine(scratch.LogDirectory, id + ".jsonl");
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (scratch.Invocations().Count < invocations)
+        while (CountInitLines(streamLog) < attempt)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"FakeClaude did not record start number {invocations} within 60 s");
+            Assert.True(DateTime.UtcNow < deadline, $"attempt {attempt} of '{id}' logged no init line within 60 s");
             await Task.Delay(10);
         }
+    }
+
+    private static int CountInitLines(string streamLog)
+    {
+        // The run still writes the log: share it.
+        using var stream = new FileStream(streamLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return new StreamReader(stream).ReadToEnd().Split('\n').Count(line => line.Contains("\"subtype\":\"init\"", StringComparison.Ordinal));
     }
 
     /// <summary>Moves the clock by <paramref name="step"/> whenever the run has not finished within 50 ms of real time.</summary>

@@ -286,7 +286,7 @@ public sealed class EngineTests : IDisposable
         await twiceObserver.WhenAsync(e => e is PromptRetrying);
         var delay = twiceObserver.Events.OfType<PromptRetrying>().Single().Delay;
         twiceTime.Advance(delay);
-        await FakeClock.WhenClaudeStartedAsync(twiceObserver, scratch, attempt: 2, invocations: 2);
+        await FakeClock.WhenClaudeStartedAsync(twiceObserver, scratch, attempt: 2);
         twiceTime.Advance(timeout);
         var twice = Assert.Single((await twiceRun).Results);
         Assert.Equal((Outcome.TimedOut, 2, timeout + delay + timeout), (twice.Outcome, twice.Attempts, twice.Duration));
@@ -497,7 +497,7 @@ public sealed class EngineTests : IDisposable
         var run = FakeRuns.RunAsync(request, observer, cancel.Token);
 
         await observer.WhenAsync(e => e is PromptFinished);
-        await FakeClock.WhenClaudeStartedAsync(observer, _scratch, invocations: 2);
+        await FakeClock.WhenClaudeStartedAsync(observer, _scratch, promptId: "slow");
         Assert.Empty(observer.Events.OfType<Heartbeat>());
         time.Advance(TimeSpan.FromSeconds(30));
         await observer.WhenAsync(e => e is Heartbeat);

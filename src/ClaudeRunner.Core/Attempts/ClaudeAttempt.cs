@@ -47,8 +47,6 @@ internal sealed class ClaudeAttempt
     public async Task<AttemptResult> RunAsync(string prompt, TimeSpan timeout, TimeSpan gracePeriod, CancellationToken cancellation)
     {
         var start = _time.GetLocalNow();
-        // Armed before the process exists: whoever waits for claude to start may move a fake clock past the timeout at once.
-        using var timeoutSource = new CancellationTokenSource(timeout, _time);
         var startInfo = new ProcessStartInfo(_command.FileName)
         {
             UseShellExecute = false,
@@ -82,6 +80,8 @@ internal sealed class ClaudeAttempt
             return new AttemptResult(Verdict.CannotStart(_command.FileName, ex.Message), null, null, null, start, _time.GetLocalNow());
         }
 
+        // Armed before the output is read: once claude's first line is in the log, a fake clock may be moved past the timeout.
+        using var timeoutSource = new CancellationTokenSource(timeout, _time);
         var stdin = WriteStdinAsync(process, prompt);
         // Process's own reader reads the pipe 4 KiB at a time: a read(2) and a thread-pool hop per 4 KiB of a long stream.
         using var stdoutReader = new StreamReader(process.StandardOutput.BaseStream, OwnerOnlyFile.Utf8, detectEncodingFromByteOrderMarks: false, StdoutReadBuffer, leaveOpen: true);
