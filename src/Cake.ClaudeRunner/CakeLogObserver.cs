@@ -12,7 +12,12 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
         switch (runEvent)
         {
             case RunStarted started:
-                Write(Verbosity.Normal, LogLevel.Information, $"Running {Count(started.Prompts.Count)} with Claude, at most {started.MaxParallel} at once; logs in {started.LogDirectory}");
+                foreach (var warning in started.Warnings)
+                {
+                    Write(Verbosity.Minimal, LogLevel.Warning, warning.ToString());
+                }
+
+                Write(Verbosity.Normal, LogLevel.Information, $"Running {RunWording.Prompts(started.Prompts.Count)} with Claude, at most {started.MaxParallel} at once; logs in {started.LogDirectory}");
                 break;
             case PromptStarted started:
                 Write(Verbosity.Normal, LogLevel.Information, $"[{started.Prompt.Id}] started{AttemptText(started.Attempt, started.MaxAttempts)}");
@@ -49,11 +54,9 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
     /// <summary>Logs one line of text. Cake formats its messages, so text with braces must be an argument, never the format.</summary>
     internal static void Write(ICakeLog log, Verbosity verbosity, LogLevel level, string text) => log.Write(verbosity, level, "{0}", text);
 
-    private static string Count(int prompts) => prompts == 1 ? "1 prompt" : $"{prompts} prompts";
-
     private static string AttemptText(int attempt, int maxAttempts) => attempt == 1 ? string.Empty : $" (attempt {attempt}/{maxAttempts})";
 
-    private static string CostText(decimal costUsd) => costUsd == 0 ? string.Empty : string.Create(CultureInfo.InvariantCulture, $", ${costUsd:0.####}");
+    private static string CostText(decimal costUsd) => costUsd == 0 ? string.Empty : $", {RunWording.Cost(costUsd)}";
 
     private void Write(Verbosity verbosity, LogLevel level, string text) => Write(log, verbosity, level, text);
 }

@@ -25,13 +25,18 @@ internal static class ClaudeRun
     private static RunSummary DryRun(ICakeLog log, RunRequest request)
     {
         var start = DateTimeOffset.Now;
-        var planned = ClaudeRunnerEngine.Plan(request);
-        CakeLogObserver.Write(log, Verbosity.Normal, LogLevel.Information, $"Dry run: {planned.Count} planned, nothing started");
-        foreach (var prompt in planned)
+        var plan = ClaudeRunnerEngine.Plan(request);
+        foreach (var warning in plan.Warnings)
         {
-            CakeLogObserver.Write(log, Verbosity.Normal, LogLevel.Information, $"[{prompt.Prompt.Id}] {prompt.CommandLine}");
+            CakeLogObserver.Write(log, Verbosity.Minimal, LogLevel.Warning, warning.ToString());
         }
 
+        foreach (var planned in plan.Prompts)
+        {
+            CakeLogObserver.Write(log, Verbosity.Normal, LogLevel.Information, planned.Description);
+        }
+
+        CakeLogObserver.Write(log, Verbosity.Normal, LogLevel.Information, plan.Headline);
         return new RunSummary { Results = [], Start = start, End = DateTimeOffset.Now };
     }
 

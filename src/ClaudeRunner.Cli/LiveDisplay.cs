@@ -13,6 +13,7 @@ internal sealed class LiveDisplay(IAnsiConsole console) : IRunObserver
     private static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(250);
     private readonly Lock _state = new();
     private readonly Dictionary<string, RunningPrompt> _running = new(StringComparer.Ordinal);
+    private readonly List<InputError> _warnings = [];
     private int _total;
     private int _done;
     private int _failed;
@@ -32,6 +33,7 @@ internal sealed class LiveDisplay(IAnsiConsole console) : IRunObserver
                 case RunStarted started:
                     _start = started.Time;
                     _total = started.Prompts.Count;
+                    _warnings.AddRange(started.Warnings);
                     break;
                 case PromptStarted started:
                     _running[started.Prompt.Id] = new RunningPrompt(started.Time, $"attempt {started.Attempt}/{started.MaxAttempts}", string.Empty);
@@ -71,6 +73,11 @@ internal sealed class LiveDisplay(IAnsiConsole console) : IRunObserver
             }
         });
         var summary = await run;
+        foreach (var warning in _warnings)
+        {
+            console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning.ToString())}");
+        }
+
         console.Write(FinalTable(summary));
         console.MarkupLine(summary.AllSucceeded ? $"[green]{Markup.Escape(summary.Headline)}[/]" : $"[red]{Markup.Escape(summary.Headline)}[/]");
         foreach (var failure in summary.Failures)
@@ -121,7 +128,7 @@ internal sealed class LiveDisplay(IAnsiConsole console) : IRunObserver
                 new Text(ResultText.ExitCode(result)),
                 new Text(result.Attempts.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 new Text(OptionText.FormatDuration(result.Duration)),
-                new Text(ResultText.Cost(result.CostUsd)));
+                new Text(RunWording.Cost(result.CostUsd)));
         }
 
         return table;

@@ -10,9 +10,17 @@ internal sealed class PlainProgress(TextWriter output) : IRunObserver
 {
     public void OnEvent(RunEvent runEvent)
     {
+        if (runEvent is RunStarted { Warnings: var warnings })
+        {
+            foreach (var warning in warnings)
+            {
+                output.WriteLine($"[{runEvent.Time.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}] warning: {warning}");
+            }
+        }
+
         var line = runEvent switch
         {
-            RunStarted started => $"running {Count(started.Prompts.Count)}, at most {started.MaxParallel} at once; logs in {started.LogDirectory}",
+            RunStarted started => $"running {RunWording.Prompts(started.Prompts.Count)}, at most {started.MaxParallel} at once; logs in {started.LogDirectory}",
             PromptStarted started => $"started {started.Prompt.Id} (attempt {started.Attempt}/{started.MaxAttempts})",
             PromptRetrying retrying => $"{retrying.Prompt.Id} retrying in {OptionText.FormatDuration(retrying.Delay)} (attempt {retrying.NextAttempt}/{retrying.MaxAttempts}) after {retrying.Reason}: {retrying.Message}",
             PromptFinished finished => ResultText.Finished(finished.Result),
@@ -25,6 +33,4 @@ internal sealed class PlainProgress(TextWriter output) : IRunObserver
             output.WriteLine($"[{runEvent.Time.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}] {line}");
         }
     }
-
-    private static string Count(int prompts) => prompts == 1 ? "1 prompt" : $"{prompts} prompts";
 }

@@ -5,8 +5,6 @@ namespace ClaudeRunner.Cli;
 /// <summary>How results read in every kind of output, so the plain lines, the live display and the final table agree.</summary>
 internal static class ResultText
 {
-    public static string Cost(decimal usd) => string.Create(CultureInfo.InvariantCulture, $"${usd:0.0000}");
-
     public static string ExitCode(PromptResult result) =>
         result.ExitCode is { } code ? code.ToString(CultureInfo.InvariantCulture) : "-";
 
@@ -14,7 +12,7 @@ internal static class ResultText
     public static string Finished(PromptResult result)
     {
         var exit = result.ExitCode is { } code ? $"with exit code {code.ToString(CultureInfo.InvariantCulture)}" : "without an exit code";
-        var line = $"{result.Id} finished {exit} ({result.Outcome}, {OptionText.FormatDuration(result.Duration)}, {Cost(result.CostUsd)})";
+        var line = $"{result.Id} finished {exit} ({result.Outcome}, {OptionText.FormatDuration(result.Duration)}, {RunWording.Cost(result.CostUsd)})";
         return result.Succeeded ? line : $"{line}: {result.Message}";
     }
 
@@ -26,5 +24,5 @@ internal static class ResultText
 
     /// <summary>"finished in 1m20s, cost $0.1234; summary: …/summary.json, JUnit: …/junit.xml".</summary>
     public static string Totals(RunSummary summary) =>
-        $"finished in {OptionText.FormatDuration(summary.Duration)}, cost {Cost(summary.TotalCostUsd)}; summary: {summary.SummaryFile}, JUnit: {summary.JUnitFile}";
+        $"finished in {OptionText.FormatDuration(summary.Duration)}, cost {RunWording.Cost(summary.TotalCostUsd)}; summary: {summary.SummaryFile}, JUnit: {summary.JUnitFile}";
 }

@@ -100,10 +100,18 @@ internal sealed class RunnerCommand
             var request = ToRequest(parse, display);
             if (request.DryRun)
             {
-                foreach (var planned in ClaudeRunnerEngine.Plan(request))
+                var plan = ClaudeRunnerEngine.Plan(request);
+                foreach (var warning in plan.Warnings)
                 {
-                    await _stdout.WriteLineAsync($"{planned.Prompt.Id}: {planned.CommandLine}");
+                    await _stderr.WriteLineAsync($"{warning.Location}: warning: {warning.Message}");
                 }
+
+                foreach (var planned in plan.Prompts)
+                {
+                    await _stdout.WriteLineAsync(planned.Description);
+                }
+
+                await _stdout.WriteLineAsync(plan.Headline);
 
                 return ExitCodes.AllSucceeded;
             }

@@ -19,7 +19,11 @@ public abstract record RunEvent(DateTimeOffset Time);
 /// <param name="Prompts">Every prompt of the run.</param>
 /// <param name="MaxParallel">The most claude processes at once.</param>
 /// <param name="LogDirectory">Where the logs go.</param>
-public sealed record RunStarted(DateTimeOffset Time, IReadOnlyList<Prompt> Prompts, int MaxParallel, string LogDirectory) : RunEvent(Time);
+public sealed record RunStarted(DateTimeOffset Time, IReadOnlyList<Prompt> Prompts, int MaxParallel, string LogDirectory) : RunEvent(Time)
+{
+    /// <summary>What is valid but worth saying, such as a <c>foreach</c> that matched no file; each front end logs these as warnings.</summary>
+    public IReadOnlyList<InputError> Warnings { get; init; } = [];
+}
 
 /// <summary>An attempt of a prompt started.</summary>
 /// <param name="Time">When.</param>

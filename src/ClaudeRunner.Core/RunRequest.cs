@@ -78,6 +78,12 @@ public sealed record RunRequest
     /// <summary>Show each prompt's command and effective options; start nothing.</summary>
     public bool DryRun { get; init; }
 
+    /// <summary>
+    /// The clock of every wait and time stamp of the run: attempt timeouts, the grace period, retry backoff,
+    /// heartbeats, event times and result times. For tests (a fake clock); leave it at <see cref="TimeProvider.System"/>.
+    /// </summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
     internal string ResolvedLogDirectory => Path.GetFullPath(LogDirectory ?? DefaultLogDirectory, BaseDirectory);
 
     internal string ResolvedSummaryFile => SummaryFile is null ? Path.Combine(ResolvedLogDirectory, "summary.json") : Path.GetFullPath(SummaryFile, BaseDirectory);

@@ -17,7 +17,12 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
         switch (runEvent)
         {
             case RunStarted started:
-                High("Running {0} prompt(s), at most {1} at once; logs in {2}", started.Prompts.Count, started.MaxParallel, started.LogDirectory);
+                foreach (var warning in started.Warnings)
+                {
+                    log.LogCodedWarning(ErrorCodes.InputWarning, warning.Location ?? new SourceLocation(string.Empty), warning.Message);
+                }
+
+                High("Running {0}, at most {1} at once; logs in {2}", RunWording.Prompts(started.Prompts.Count), started.MaxParallel, started.LogDirectory);
                 break;
             case PromptStarted started:
                 High("[{0}] started (attempt {1}/{2})", started.Prompt.Id, started.Attempt, started.MaxAttempts);
@@ -30,26 +35,24 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
                 log.LogMessage(MessageImportance.Low, "[{0}] {1}", output.Prompt.Id, output.Text);
                 break;
             case PromptFinished { Result: var result } when result.Succeeded:
-                High("[{0}] Succeeded in {1}, {2}", result.Id, OptionText.FormatDuration(result.Duration), Cost(result.CostUsd));
+                High("[{0}] Succeeded in {1}, {2}", result.Id, OptionText.FormatDuration(result.Duration), RunWording.Cost(result.CostUsd));
                 break;
             case PromptFinished { Result: var result }:
                 log.LogCodedError(
                     ErrorCodes.For(result.Outcome),
                     result.Location,
                     $"Prompt '{result.Id}' {result.Outcome}: {result.Message}"
-                    + (result.Attempts == 0 ? string.Empty : $" ({result.Attempts} attempt(s), {OptionText.FormatDuration(result.Duration)}, {Cost(result.CostUsd)})")
+                    + (result.Attempts == 0 ? string.Empty : $" ({result.Attempts} attempt(s), {OptionText.FormatDuration(result.Duration)}, {RunWording.Cost(result.CostUsd)})")
                     + (result.LogFile is null ? string.Empty : $" Log: {result.LogFile}"));
                 break;
             case Heartbeat heartbeat:
                 High("{0}", heartbeat);
                 break;
             case RunFinished { Summary: var summary }:
-                High("{0} in {1}, {2}. Summary: {3}", summary.Headline, OptionText.FormatDuration(summary.Duration), Cost(summary.TotalCostUsd), summary.SummaryFile);
+                High("{0} in {1}, {2}. Summary: {3}", summary.Headline, OptionText.FormatDuration(summary.Duration), RunWording.Cost(summary.TotalCostUsd), summary.SummaryFile);
                 break;
         }
     }
-
-    private static string Cost(decimal usd) => string.Create(CultureInfo.InvariantCulture, $"${usd:0.####}");
 
     private void High(string format, params object?[] args) => log.LogMessage(MessageImportance.High, format, args);
 }

@@ -17,6 +17,9 @@ internal static class ErrorCodes
     /// <summary>A task parameter has a value the task cannot use.</summary>
     public const string InvalidParameter = "CCR102";
 
+    /// <summary>A warning about the input that does not stop the run, such as a <c>foreach</c> that matched no file.</summary>
+    public const string InputWarning = "CCR110";
+
     /// <summary>The code of a prompt that ended with <paramref name="outcome"/>.</summary>
     public static string For(Outcome outcome) => outcome switch
     {
@@ -31,6 +34,10 @@ internal static class ErrorCodes
         Outcome.LaunchFailed => "CCR009",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A succeeded prompt has no error code."),
     };
+
+    /// <summary>Logs a warning with a code at <paramref name="location"/>.</summary>
+    public static void LogCodedWarning(this TaskLoggingHelper log, string code, SourceLocation location, string message) =>
+        log.LogWarning(null, code, null, location.File, location.Line, location.Column, 0, 0, "{0}", message);
 
     /// <summary>Logs an error with a code at <paramref name="location"/> (a prompts file and line, or the task in the project file).</summary>
     public static void LogCodedError(this TaskLoggingHelper log, string code, SourceLocation location, string message) =>

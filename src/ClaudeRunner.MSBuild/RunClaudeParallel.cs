@@ -140,12 +140,17 @@ public sealed partial class RunClaudeParallel : Microsoft.Build.Utilities.Task, 
     private void LogPlan(RunRequest request)
     {
         var plan = ClaudeRunnerEngine.Plan(request);
-        foreach (var planned in plan)
+        foreach (var warning in plan.Warnings)
         {
-            Log.LogMessage(MessageImportance.High, "[{0}] would run in {1}: {2}", planned.Prompt.Id, planned.Prompt.Options.WorkingDirectory, planned.CommandLine);
+            Log.LogCodedWarning(ErrorCodes.InputWarning, warning.Location ?? new SourceLocation(string.Empty), warning.Message);
         }
 
-        Log.LogMessage(MessageImportance.High, "Dry run: {0} prompt(s) planned, none started.", plan.Count);
+        foreach (var planned in plan.Prompts)
+        {
+            Log.LogMessage(MessageImportance.High, "{0}", planned.Description);
+        }
+
+        Log.LogMessage(MessageImportance.High, "{0}", plan.Headline);
     }
 
     private void Run(RunRequest request)

@@ -224,8 +224,8 @@ public sealed class RunClaudeParallelTests : IDisposable
         await cake.RunTaskAsync(context => summary = context.RunClaudeParallel("prompts.json", settings => Configure(settings).WithDryRun()));
 
         Assert.Empty(summary!.Results);
-        Assert.Contains(cake.Log.Lines, l => l.Text == "Dry run: 2 planned, nothing started");
-        Assert.Contains(cake.Log.Lines, l => l.Text.StartsWith("[planned] ", StringComparison.Ordinal) && l.Text.Contains("--model haiku", StringComparison.Ordinal));
+        Assert.Contains(cake.Log.Lines, l => l.Text == "Dry run: 2 prompts planned, none started.");
+        Assert.Contains(cake.Log.Lines, l => l.Text.StartsWith("planned: ", StringComparison.Ordinal) && l.Text.Contains("--model haiku", StringComparison.Ordinal));
         Assert.Empty(_scratch.Invocations());
         Assert.False(Directory.Exists(_scratch.LogDirectory));
     }

@@ -160,7 +160,9 @@ public sealed partial class CliRunTests : IDisposable
         var result = await CliProcess.RunWithFakeAsync(_scratch, null, "prompts.json", "--dry-run", "--model", "opus");
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal(2, result.OutputLines.Length);
+        Assert.Equal(3, result.OutputLines.Length);
+        Assert.Equal("Dry run: 2 prompts planned, none started.", result.OutputLines[2]);
+        Assert.Matches($@"  # timeout 30m00s, \d+ retr(y|ies), in {Regex.Escape(_scratch.Directory)}$", result.OutputLines[0]);
         Assert.StartsWith($"one: {FakeClaudeScratch.FakeClaudePath} -p --output-format stream-json --verbose", result.OutputLines[0], StringComparison.Ordinal);
         Assert.Contains("--model opus", result.OutputLines[0], StringComparison.Ordinal);
         Assert.StartsWith("two: ", result.OutputLines[1], StringComparison.Ordinal);
@@ -277,7 +279,7 @@ public sealed partial class CliRunTests : IDisposable
         Assert.Contains(lines, line => line.EndsWith("] started quick (attempt 1/1)", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.EndsWith("] started slow (attempt 1/1)", StringComparison.Ordinal));
         Assert.Contains(lines, line => Regex.IsMatch(line, @"\] quick finished with exit code 0 \(Succeeded, \d+(ms|\.?\d*s), \$0\.0123\)$"));
-        Assert.Contains(lines, line => Regex.IsMatch(line, @"\] slow finished with exit code 0 \(Succeeded, \d+(\.\d)?s, \$0\.5000\)$"));
+        Assert.Contains(lines, line => Regex.IsMatch(line, @"\] slow finished with exit code 0 \(Succeeded, \d+(\.\d)?s, \$0\.50\)$"));
         Assert.Contains(lines, line => Regex.IsMatch(line, @"\] 1/2 done, 1 running, ETA (\d+ms|\d+(\.\d)?s)$"));
         Assert.Matches(@"\] finished in [\d.]+s, cost \$0\.5123; summary: .*summary\.json, JUnit: .*junit\.xml$", lines[^2]);
         Assert.Equal("All 2 prompts succeeded", lines[^1]);

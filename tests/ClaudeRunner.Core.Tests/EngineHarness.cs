@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace ClaudeRunner.Tests;
 
 /// <summary>Collects a run's events, thread-safely, and lets a test wait for one.</summary>
@@ -70,4 +72,46 @@ public static class FakeRuns
 
     public static async Task<RunSummary> RunAsync(RunRequest request, IRunObserver? observer = null, CancellationToken cancellation = default) =>
         await ClaudeRunnerEngine.RunAsync(request, observer, cancellation).WaitAsync(TimeSpan.FromMinutes(2));
+}
+
+/// <summary>Drives a run on a <see cref="FakeTimeProvider"/>: time moves only when a test says so.</summary>
+public static class FakeClock
+{
+    /// <summary>
+    /// Completes once attempt <paramref name="attempt"/> of a prompt (the only one, or <paramref name="promptId"/>)
+    /// started and claude's init line of that attempt is in the prompt's stream log. An attempt arms its timeout
+    /// before it reads claude's output, so from here on the clock may be moved past the timeout.
+    /// </summary>
+    public static async Task WhenClaudeStartedAsync(RecordingObserver observer, FakeClaudeScratch scratch, int attempt = 1, string? promptId = null)
+    {
+        await observer.WhenAsync(e => e is PromptStarted started && started.Attempt == attempt && (promptId is null || started.Prompt.Id == promptId));
+        var id = promptId ?? observer.Events.OfType<PromptStarted>().First().Prompt.Id;
+        var streamLog = Path.Combine(scratch.LogDirectory, id + ".jsonl");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (CountInitLines(streamLog) < attempt)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"attempt {attempt} of '{id}' logged no init line within 60 s");
+            await Task.Delay(10);
+        }
+    }
+
+    private static int CountInitLines(string streamLog)
+    {
+        // The run still writes the log: share it.
+        using var stream = new FileStream(streamLog, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return new StreamReader(stream).ReadToEnd().Split('\n').Count(line => line.Contains("\"subtype\":\"init\"", StringComparison.Ordinal));
+    }
+
+    /// <summary>Moves the clock by <paramref name="step"/> whenever the run has not finished within 50 ms of real time.</summary>
+    public static async Task<RunSummary> AdvanceUntilDoneAsync(FakeTimeProvider time, Task<RunSummary> run, TimeSpan step)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (await Task.WhenAny(run, Task.Delay(50)) != run)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the run did not finish within 2 minutes");
+            time.Advance(step);
+        }
+
+        return await run;
+    }
 }

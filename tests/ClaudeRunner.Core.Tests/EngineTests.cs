@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Xml.Linq;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ClaudeRunner.Tests;
 
@@ -206,7 +207,7 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Retry_delays_grow()
+    public async Task Retry_delays_double_within_their_jitter_bounds()
     {
         var request = FakeRuns.Request(_scratch, [new PromptInput("@fake api_error=529", Options: new PromptOptions { Retries = 4 })])
             with { RetryDelay = TimeSpan.FromMilliseconds(20), MaxRetryDelay = TimeSpan.FromSeconds(10) };
@@ -214,22 +215,81 @@ public sealed class EngineTests : IDisposable
         await FakeRuns.RunAsync(request, observer);
         var delays = observer.Events.OfType<PromptRetrying>().Select(r => r.Delay).ToList();
         Assert.Equal(4, delays.Count);
-        for (var i = 1; i < delays.Count; i++)
+        for (var i = 0; i < delays.Count; i++)
         {
-            Assert.True(delays[i] >= delays[i - 1], $"delay {i} ({delays[i]}) is shorter than delay {i - 1} ({delays[i - 1]})");
+            var ceiling = TimeSpan.FromMilliseconds(20 * Math.Pow(2, i));
+            Assert.InRange(delays[i], ceiling / 2, ceiling);
         }
+    }
 
-        Assert.True(delays[3] >= TimeSpan.FromMilliseconds(80), "the fourth delay should be at least half of 20ms·2³");
+    [Fact]
+    public async Task The_next_attempt_waits_for_the_backoff_on_the_runs_clock()
+    {
+        var time = new FakeTimeProvider();
+        var request = FakeRuns.Request(_scratch, [new PromptInput("@fake fail_first=1", Options: new PromptOptions { Retries = 1 })]) with { TimeProvider = time };
+        var observer = new RecordingObserver();
+        var run = FakeRuns.RunAsync(request, observer);
+
+        await observer.WhenAsync(e => e is PromptRetrying);
+        var delay = observer.Events.OfType<PromptRetrying>().Single().Delay;
+        time.Advance(delay - TimeSpan.FromMilliseconds(1));
+        await Task.Delay(200);
+        Assert.Single(_scratch.Invocations());
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var result = Assert.Single((await run).Results);
+
+        Assert.Equal((Outcome.Succeeded, 2), (result.Outcome, result.Attempts));
+        Assert.Equal(delay, result.Duration);
+    }
+
+    [Fact]
+    public async Task An_attempt_times_out_exactly_at_its_timeout()
+    {
+        var time = new FakeTimeProvider();
+        var timeout = TimeSpan.FromMinutes(10);
+        var request = FakeRuns.Request(_scratch, [new PromptInput("@fake hang", Options: new PromptOptions { Timeout = timeout })]) with { TimeProvider = time };
+        var observer = new RecordingObserver();
+        var run = FakeRuns.RunAsync(request, observer);
+
+        await FakeClock.WhenClaudeStartedAsync(observer, _scratch);
+        time.Advance(timeout - TimeSpan.FromMilliseconds(1));
+        await Task.Delay(200);
+        Assert.False(run.IsCompleted, "the attempt ended before its timeout");
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        var result = Assert.Single((await run).Results);
+
+        Assert.Equal(new Verdict(Outcome.TimedOut, "Timed out after 10m00s: claude was stopped."), new Verdict(result.Outcome, result.Message));
+        Assert.Equal(timeout, result.Duration);
+        Assert.Equal(143, result.ExitCode);
     }
 
     [Fact]
     public async Task Timeouts_are_retried_only_when_asked()
     {
-        var prompt = new PromptInput("@fake hang", Options: new PromptOptions { Retries = 1, Timeout = TimeSpan.FromMilliseconds(500) });
-        var once = Assert.Single((await FakeRuns.RunAsync(FakeRuns.Request(_scratch, [prompt]))).Results);
-        Assert.Equal((Outcome.TimedOut, 1), (once.Outcome, once.Attempts));
-        var twice = Assert.Single((await FakeRuns.RunAsync(FakeRuns.Request(_scratch, [prompt]) with { RetryTimeouts = true })).Results);
-        Assert.Equal((Outcome.TimedOut, 2), (twice.Outcome, twice.Attempts));
+        var timeout = TimeSpan.FromMinutes(10);
+        var prompt = new PromptInput("@fake hang", Options: new PromptOptions { Retries = 1, Timeout = timeout });
+
+        var onceTime = new FakeTimeProvider();
+        var onceObserver = new RecordingObserver();
+        var onceRun = FakeRuns.RunAsync(FakeRuns.Request(_scratch, [prompt]) with { TimeProvider = onceTime }, onceObserver);
+        await FakeClock.WhenClaudeStartedAsync(onceObserver, _scratch);
+        onceTime.Advance(timeout);
+        var once = Assert.Single((await onceRun).Results);
+        Assert.Equal((Outcome.TimedOut, 1, timeout), (once.Outcome, once.Attempts, once.Duration));
+
+        using var scratch = new FakeClaudeScratch();
+        var twiceTime = new FakeTimeProvider();
+        var twiceObserver = new RecordingObserver();
+        var twiceRun = FakeRuns.RunAsync(FakeRuns.Request(scratch, [prompt]) with { TimeProvider = twiceTime, RetryTimeouts = true }, twiceObserver);
+        await FakeClock.WhenClaudeStartedAsync(twiceObserver, scratch);
+        twiceTime.Advance(timeout);
+        await twiceObserver.WhenAsync(e => e is PromptRetrying);
+        var delay = twiceObserver.Events.OfType<PromptRetrying>().Single().Delay;
+        twiceTime.Advance(delay);
+        await FakeClock.WhenClaudeStartedAsync(twiceObserver, scratch, attempt: 2);
+        twiceTime.Advance(timeout);
+        var twice = Assert.Single((await twiceRun).Results);
+        Assert.Equal((Outcome.TimedOut, 2, timeout + delay + timeout), (twice.Outcome, twice.Attempts, twice.Duration));
     }
 
     [Theory]
@@ -239,13 +299,19 @@ public sealed class EngineTests : IDisposable
     [InlineData("@fake hang grandchild ignore_sigterm")]
     public async Task A_hanging_claude_times_out_and_leaves_no_process_behind(string prompt)
     {
-        var timeout = TimeSpan.FromSeconds(1);
-        var request = FakeRuns.Request(_scratch, [new PromptInput(prompt, Options: new PromptOptions { Timeout = timeout })]);
-        var summary = await FakeRuns.RunAsync(request);
-        var result = Assert.Single(summary.Results);
+        var time = new FakeTimeProvider();
+        var timeout = TimeSpan.FromMinutes(10);
+        var request = FakeRuns.Request(_scratch, [new PromptInput(prompt, Options: new PromptOptions { Timeout = timeout })]) with { TimeProvider = time };
+        var observer = new RecordingObserver();
+        var run = FakeRuns.RunAsync(request, observer);
+
+        await FakeClock.WhenClaudeStartedAsync(observer, _scratch);
+        time.Advance(timeout);
+        // An ignored SIGTERM waits out the grace period, a grandchild holding the pipes the drain limit: both on the run's clock.
+        var result = Assert.Single((await FakeClock.AdvanceUntilDoneAsync(time, run, request.GracePeriod)).Results);
+
         Assert.Equal(Outcome.TimedOut, result.Outcome);
-        // Generous bound: timeout + grace + process start-up on a loaded machine.
-        Assert.InRange(result.Duration, timeout, timeout + request.GracePeriod + TimeSpan.FromSeconds(10));
+        Assert.Equal("Timed out after 10m00s: claude was stopped.", result.Message);
         AssertNothingAlive();
     }
 
@@ -421,31 +487,63 @@ public sealed class EngineTests : IDisposable
     }
 
     [Fact]
-    public async Task Progress_events_tell_started_finished_and_heartbeat()
+    public async Task Progress_events_tell_started_finished_and_heartbeat_on_the_runs_clock()
     {
-        var request = FakeRuns.Request(_scratch, "@fake sleep=1500\nslow", "quick") with { HeartbeatInterval = TimeSpan.FromMilliseconds(200) };
+        var time = new FakeTimeProvider();
+        var runStart = time.GetLocalNow();
+        var request = FakeRuns.Request(_scratch, [new PromptInput("@fake hang", "slow"), new PromptInput("quick", "quick")]) with { HeartbeatInterval = TimeSpan.FromSeconds(30), TimeProvider = time };
         var observer = new RecordingObserver();
-        await FakeRuns.RunAsync(request, observer);
+        using var cancel = new CancellationTokenSource();
+        var run = FakeRuns.RunAsync(request, observer, cancel.Token);
+
+        await observer.WhenAsync(e => e is PromptFinished);
+        await FakeClock.WhenClaudeStartedAsync(observer, _scratch, promptId: "slow");
+        Assert.Empty(observer.Events.OfType<Heartbeat>());
+        time.Advance(TimeSpan.FromSeconds(30));
+        await observer.WhenAsync(e => e is Heartbeat);
+        await cancel.CancelAsync();
+        var summary = await run;
+
         var events = observer.Events;
-        Assert.IsType<RunStarted>(events[0]);
+        var started = Assert.IsType<RunStarted>(events[0]);
+        Assert.Equal(new RunStarted(runStart, started.Prompts, RunRequest.DefaultMaxParallel, _scratch.LogDirectory) { Warnings = started.Warnings }, started);
+        Assert.Empty(started.Warnings);
         Assert.IsType<RunFinished>(events[^1]);
         Assert.Equal(2, events.OfType<PromptStarted>().Count());
-        Assert.Equal(2, events.OfType<PromptFinished>().Count());
-        var beat = events.OfType<Heartbeat>().Last();
-        Assert.Equal(2, beat.Total);
-        Assert.Matches(@"^\d/2 done, \d running, ETA ", beat.ToString());
-        Assert.Contains(events.OfType<Heartbeat>(), h => h.Done == 1 && h.Running == 1 && h.Eta is not null);
+        Assert.Equal(["quick", "slow"], events.OfType<PromptFinished>().Select(f => f.Result.Id));
+        var beat = Assert.Single(events.OfType<Heartbeat>());
+        Assert.Equal(new Heartbeat(runStart.AddSeconds(30), Done: 1, Total: 2, Running: 1, Elapsed: TimeSpan.FromSeconds(30), Eta: TimeSpan.FromSeconds(30)), beat);
+        Assert.Equal("1/2 done, 1 running, ETA 30s", beat.ToString());
+        Assert.Equal((runStart, runStart), (summary.Results[1].Start, summary.Results[1].End));
+        Assert.Equal((runStart, runStart.AddSeconds(30)), (summary.Start, summary.End));
     }
 
     [Fact]
-    public void A_dry_run_resolves_every_command_and_starts_nothing()
+    public void A_dry_run_resolves_every_command_and_limit_and_starts_nothing()
     {
-        var request = FakeRuns.Request(_scratch, [new PromptInput("x", "one", new PromptOptions { Model = "opus" }), new PromptInput("y", "two")]);
-        var plan = ClaudeRunnerEngine.Plan(request);
-        Assert.Equal(["one", "two"], plan.Select(p => p.Prompt.Id));
-        Assert.Equal($"{FakeClaudeScratch.FakeClaudePath} -p --output-format stream-json --verbose --model opus --dangerously-skip-permissions < prompt", plan[0].CommandLine);
+        var request = FakeRuns.Request(_scratch, [
+            new PromptInput("x", "one", new PromptOptions { Model = "opus", Timeout = TimeSpan.FromSeconds(90), Retries = 1 }),
+            new PromptInput("y", "two"),
+        ]);
+        var plan = ClaudeRunnerEngine.Plan(request with { Defaults = request.Defaults with { Retries = null } });
+
+        Assert.Equal(["one", "two"], plan.Prompts.Select(p => p.Prompt.Id));
+        Assert.Equal($"{FakeClaudeScratch.FakeClaudePath} -p --output-format stream-json --verbose --model opus --dangerously-skip-permissions < prompt", plan.Prompts[0].CommandLine);
+        Assert.Equal((TimeSpan.FromSeconds(90), 1, 2, "timeout 1m30s, 1 retry"), (plan.Prompts[0].Timeout, plan.Prompts[0].Retries, plan.Prompts[0].MaxAttempts, plan.Prompts[0].Limits));
+        Assert.Equal((RunRequest.DefaultTimeout, RunRequest.DefaultRetries, "timeout 30m00s, 2 retries"), (plan.Prompts[1].Timeout, plan.Prompts[1].Retries, plan.Prompts[1].Limits));
+        Assert.Equal((FakeClaudeScratch.FakeClaudePath, null), (plan.ClaudePath, plan.ClaudeNotFound));
         Assert.Empty(_scratch.Invocations());
         Assert.False(Directory.Exists(_scratch.LogDirectory));
+    }
+
+    [Fact]
+    public void A_dry_run_with_a_missing_claude_shows_the_name_and_says_why()
+    {
+        var plan = ClaudeRunnerEngine.Plan(FakeRuns.Request(_scratch, "x") with { ClaudePath = "claude-that-does-not-exist" });
+
+        Assert.Null(plan.ClaudePath);
+        Assert.StartsWith("'claude-that-does-not-exist' was not found on PATH.", plan.ClaudeNotFound, StringComparison.Ordinal);
+        Assert.StartsWith("claude-that-does-not-exist -p ", Assert.Single(plan.Prompts).CommandLine, StringComparison.Ordinal);
     }
 
     private void AssertNothingAlive()

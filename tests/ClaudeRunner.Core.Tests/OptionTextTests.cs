@@ -27,32 +27,3 @@ public sealed class OptionTextTests
     [InlineData("99999999999999999999h")]
     public void Durations_beyond_what_a_time_span_holds_do_not_parse(string text) => Assert.Null(OptionText.ParseDuration(text));
 }
-
-public sealed class RetryPolicyTests
-{
-    [Fact]
-    public void Delays_double_with_jitter_up_to_the_cap()
-    {
-        var policy = new RetryPolicy(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), retryTimeouts: false);
-        Assert.InRange(policy.DelayBefore(1), TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(1));
-        Assert.InRange(policy.DelayBefore(3), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4));
-        Assert.InRange(policy.DelayBefore(10), TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(5));
-    }
-
-    [Theory]
-    [InlineData(Outcome.RateLimited, true)]
-    [InlineData(Outcome.Overloaded, true)]
-    [InlineData(Outcome.ServerError, true)]
-    [InlineData(Outcome.Interrupted, true)]
-    [InlineData(Outcome.TimedOut, false)]
-    [InlineData(Outcome.Failed, false)]
-    [InlineData(Outcome.AuthFailed, false)]
-    [InlineData(Outcome.LaunchFailed, false)]
-    [InlineData(Outcome.Cancelled, false)]
-    public void Only_transient_outcomes_are_retried(Outcome outcome, bool retried)
-    {
-        var policy = new RetryPolicy(TimeSpan.Zero, TimeSpan.Zero, retryTimeouts: false);
-        Assert.Equal(retried, policy.ShouldRetry(outcome, attemptsMade: 1, retries: 2));
-        Assert.False(policy.ShouldRetry(outcome, attemptsMade: 3, retries: 2));
-    }
-}

@@ -37,7 +37,7 @@ public sealed class RunClaudeParallelTests : IDisposable
         Assert.True(run.Succeeded, run.Log);
         Assert.Empty(run.Errors);
         Assert.Equal(2, _scratch.Invocations().Count);
-        Assert.Contains(run.HighMessages, m => m.StartsWith("Running 2 prompt(s), at most 4 at once", StringComparison.Ordinal));
+        Assert.Contains(run.HighMessages, m => m.StartsWith("Running 2 prompts, at most 4 at once", StringComparison.Ordinal));
         Assert.Equal(2, run.HighMessages.Count(m => m.Contains("] started (attempt 1/3)", StringComparison.Ordinal)));
         Assert.Equal(2, run.HighMessages.Count(m => m.Contains("] Succeeded in ", StringComparison.Ordinal)));
         Assert.Contains(run.HighMessages, m => m.StartsWith("All 2 prompts succeeded in ", StringComparison.Ordinal));
@@ -329,8 +329,8 @@ public sealed class RunClaudeParallelTests : IDisposable
             """).Build();
 
         Assert.True(run.Succeeded, run.Log);
-        Assert.Contains(run.HighMessages, m => m.StartsWith("[review] would run in ", StringComparison.Ordinal) && m.Contains("--model opus", StringComparison.Ordinal));
-        Assert.Contains("Dry run: 1 prompt(s) planned, none started.", run.HighMessages);
+        Assert.Contains(run.HighMessages, m => m.StartsWith("review: ", StringComparison.Ordinal) && m.Contains("  # timeout 30m00s, 2 retries, in ", StringComparison.Ordinal) && m.Contains("--model opus", StringComparison.Ordinal));
+        Assert.Contains("Dry run: 1 prompt planned, none started.", run.HighMessages);
         Assert.Empty(_scratch.Invocations());
     }
 

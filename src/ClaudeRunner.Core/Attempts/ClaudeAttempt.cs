@@ -1,26 +1,17 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Text.Json;
 
 namespace ClaudeRunner;
 
-/// <summary>The end of one attempt.</summary>
-internal sealed record AttemptResult(Outcome Outcome, string Message, int? ExitCode, ClaudeResult? Result, string? SessionId, DateTimeOffset Start, DateTimeOffset End);
-
-/// <summary>What an attempt reports while it runs.</summary>
-internal interface IAttemptOutput
-{
-    void Output(PromptOutputKind kind, string text);
-}
-
 /// <summary>
 /// One claude process: spawn, feed the prompt on stdin, stream stdout and stderr to the logs, enforce
-/// the timeout, stop on cancel, and judge the result. Every edge of the child is handled here.
+/// the timeout, stop on cancel. Every edge of the child is handled here; what its output means is
+/// <see cref="StreamJsonLine"/>'s, and how it ended is <see cref="Verdict"/>'s to say.
 /// </summary>
 internal sealed class ClaudeAttempt
 {
-    // stream-json lines are parsed whole up to this length (a final answer is bounded by the model's output tokens, far below it); a longer line is logged in parts.
-    private const int MaxStdoutLine = 4 * 1024 * 1024;
+    // A longer stdout line is logged in parts and never parsed.
+    private const int MaxStdoutLine = StreamJsonLine.MaxResultLength;
     private const int MaxStderrLine = 64 * 1024;
     private const int StderrTailLength = 8 * 1024;
     private const int EventTextLength = 2000;
@@ -36,24 +27,26 @@ internal sealed class ClaudeAttempt
     private readonly PromptLog _log;
     private readonly SecretRedactor _redactor;
     private readonly IAttemptOutput _output;
+    private readonly TimeProvider _time;
     private readonly object _stderrGate = new();
     private readonly Queue<string> _stderrTail = new();
     private int _stderrTailLength;
     private ClaudeResult? _result;
     private string? _sessionId;
 
-    public ClaudeAttempt(ClaudeCommand command, string marker, PromptLog log, SecretRedactor redactor, IAttemptOutput output)
+    public ClaudeAttempt(ClaudeCommand command, string marker, PromptLog log, SecretRedactor redactor, IAttemptOutput output, TimeProvider time)
     {
         _command = command;
         _marker = marker;
         _log = log;
         _redactor = redactor;
         _output = output;
+        _time = time;
     }
 
     public async Task<AttemptResult> RunAsync(string prompt, TimeSpan timeout, TimeSpan gracePeriod, CancellationToken cancellation)
     {
-        var start = DateTimeOffset.Now;
+        var start = _time.GetLocalNow();
         var startInfo = new ProcessStartInfo(_command.FileName)
         {
             UseShellExecute = false,
@@ -84,17 +77,18 @@ internal sealed class ClaudeAttempt
         }
         catch (Win32Exception ex)
         {
-            return new AttemptResult(Outcome.LaunchFailed, ClaudeExecutable.CannotStart(_command.FileName, ex.Message), null, null, null, start, DateTimeOffset.Now);
+            return new AttemptResult(Verdict.CannotStart(_command.FileName, ex.Message), null, null, null, start, _time.GetLocalNow());
         }
 
+        // Armed before the output is read: once claude's first line is in the log, a fake clock may be moved past the timeout.
+        using var timeoutSource = new CancellationTokenSource(timeout, _time);
         var stdin = WriteStdinAsync(process, prompt);
         // Process's own reader reads the pipe 4 KiB at a time: a read(2) and a thread-pool hop per 4 KiB of a long stream.
         using var stdoutReader = new StreamReader(process.StandardOutput.BaseStream, OwnerOnlyFile.Utf8, detectEncodingFromByteOrderMarks: false, StdoutReadBuffer, leaveOpen: true);
         var stdout = PumpAsync(stdoutReader, new LineSplitter(MaxStdoutLine, _redactor, OnStdoutLine, _log.StreamPart));
         var stderr = PumpAsync(process.StandardError, new LineSplitter(MaxStderrLine, _redactor, OnStderrLine, (part, _) => _log.StderrLine(part)));
 
-        Outcome? stoppedAs = null;
-        using (var timeoutSource = new CancellationTokenSource(timeout))
+        Verdict? stoppedAs = null;
         using (var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, timeoutSource.Token))
         {
             try
@@ -103,28 +97,22 @@ internal sealed class ClaudeAttempt
             }
             catch (OperationCanceledException)
             {
-                stoppedAs = cancellation.IsCancellationRequested ? Outcome.Cancelled : Outcome.TimedOut;
+                stoppedAs = cancellation.IsCancellationRequested ? Verdict.Cancelled : Verdict.TimedOut(timeout);
                 await StopAsync(process, gracePeriod).ConfigureAwait(false);
             }
         }
 
         var exitCode = process.ExitCode;
         await DrainAsync(process, stdin, stdout, stderr).ConfigureAwait(false);
-        var end = DateTimeOffset.Now;
-        var (outcome, message) = stoppedAs switch
-        {
-            Outcome.TimedOut => (Outcome.TimedOut, $"Timed out after {OptionText.FormatDuration(timeout)}: claude was stopped."),
-            Outcome.Cancelled => (Outcome.Cancelled, "Cancelled: claude was stopped."),
-            _ => AttemptVerdict.Judge(exitCode, _result, StderrTail(), _command.SkipsPermissions),
-        };
-        return new AttemptResult(outcome, message, exitCode, _result, _result?.SessionId ?? _sessionId, start, end);
+        var verdict = stoppedAs ?? Verdict.Of(exitCode, _result, StderrTail(), _command.SkipsPermissions);
+        return new AttemptResult(verdict, exitCode, _result, _result?.SessionId ?? _sessionId, start, _time.GetLocalNow());
     }
 
     /// <summary>SIGTERM, a grace period, then the whole tree (docs/claude-cli.md, "Signals and children").</summary>
     private async Task StopAsync(Process process, TimeSpan gracePeriod)
     {
         ProcessTree.Terminate(process);
-        using var grace = new CancellationTokenSource(gracePeriod);
+        using var grace = new CancellationTokenSource(gracePeriod, _time);
         try
         {
             await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
@@ -141,11 +129,11 @@ internal sealed class ClaudeAttempt
     private async Task DrainAsync(Process process, Task stdin, Task stdout, Task stderr)
     {
         var pipes = Task.WhenAll(stdin, stdout, stderr);
-        if (await Task.WhenAny(pipes, Task.Delay(PipeDrainLimit)).ConfigureAwait(false) != pipes)
+        if (!await DrainedWithinLimitAsync(pipes).ConfigureAwait(false))
         {
             // Something claude started still holds the pipes: it belongs to this attempt, so it goes.
             ProcessTree.KillMarked(_marker);
-            if (await Task.WhenAny(pipes, Task.Delay(PipeDrainLimit)).ConfigureAwait(false) != pipes)
+            if (!await DrainedWithinLimitAsync(pipes).ConfigureAwait(false))
             {
                 process.Dispose();
             }
@@ -153,6 +141,19 @@ internal sealed class ClaudeAttempt
 
         await pipes.ConfigureAwait(false);
         _log.Flush();
+    }
+
+    private async Task<bool> DrainedWithinLimitAsync(Task pipes)
+    {
+        try
+        {
+            await pipes.WaitAsync(PipeDrainLimit, _time).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
     }
 
     private static async Task WriteStdinAsync(Process process, string prompt)
@@ -206,21 +207,20 @@ internal sealed class ClaudeAttempt
     private void OnStdoutLine(string line)
     {
         _log.StreamLine(line);
-        if (ClaudeResult.TryParse(line) is { } result)
+        switch (StreamJsonLine.Read(line))
         {
-            _result = result;
-            return;
-        }
-
-        if (line.Length > 64 * 1024)
-        {
-            return;
-        }
-
-        _sessionId ??= ClaudeResult.TryParseSessionId(line);
-        if (Describe(line) is { } description)
-        {
-            _output.Output(description.Kind, description.Text);
+            case StreamJsonLine.Result result:
+                _result = result.Value;
+                break;
+            case StreamJsonLine.Init init:
+                _sessionId ??= init.SessionId;
+                break;
+            case StreamJsonLine.Assistant { Text.Length: > 0 } assistant:
+                _output.Output(PromptOutputKind.Assistant, Shorten(assistant.Text));
+                break;
+            case StreamJsonLine.ApiRetry retry:
+                _output.Output(PromptOutputKind.ClaudeRetry, retry.Describe());
+                break;
         }
     }
 
@@ -247,48 +247,6 @@ internal sealed class ClaudeAttempt
             return string.Join('\n', _stderrTail);
         }
     }
-
-    /// <summary>The readable part of a stream-json line: an assistant's text, or claude's own API retries.</summary>
-    private static (PromptOutputKind Kind, string Text)? Describe(string line)
-    {
-        var assistant = ClaudeResult.LooksLike(line, "assistant");
-        if (!assistant && !(ClaudeResult.LooksLike(line, "system") && line.Contains("api_retry", StringComparison.Ordinal)))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var type) || type.GetString() != (assistant ? "assistant" : "system"))
-            {
-                return null;
-            }
-
-            if (assistant)
-            {
-                if (!root.TryGetProperty("message", out var message) || !message.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.Array)
-                {
-                    return null;
-                }
-
-                var text = string.Concat(content.EnumerateArray()
-                    .Where(c => c.TryGetProperty("type", out var type) && type.GetString() == "text" && c.TryGetProperty("text", out _))
-                    .Select(c => c.GetProperty("text").GetString()));
-                return text.Length == 0 ? null : (PromptOutputKind.Assistant, Shorten(text));
-            }
-
-            return (PromptOutputKind.ClaudeRetry, $"claude retries the API call (attempt {Field(root, "attempt")}/{Field(root, "max_retries")}, status {Field(root, "error_status")} {Field(root, "error")}, in {Field(root, "retry_delay_ms")} ms)");
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-    }
-
-    private static string Field(JsonElement element, string name) =>
-        element.TryGetProperty(name, out var value) ? value.ToString() : "?";
 
     private static string Shorten(string text) => text.Length <= EventTextLength ? text : text[..EventTextLength] + "…";
 }

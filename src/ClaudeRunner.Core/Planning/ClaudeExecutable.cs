@@ -3,7 +3,8 @@ namespace ClaudeRunner;
 /// <summary>Finds the claude executable before anything runs, so a missing CLI fails every prompt at once with advice.</summary>
 internal static class ClaudeExecutable
 {
-    private const string InstallAdvice =
+    /// <summary>How to get claude, for every message about a claude that cannot run.</summary>
+    public const string InstallAdvice =
         "Install Claude Code with `npm install -g @anthropic-ai/claude-code` and log in with `claude` (or set ANTHROPIC_API_KEY), "
         + "or point ClaudePath (--claude) at the claude executable.";
 
@@ -33,7 +34,4 @@ internal static class ClaudeExecutable
 
         return (null, $"'{claudePath}' was not found on PATH. {InstallAdvice}");
     }
-
-    /// <summary>The message for an executable that exists but cannot be started.</summary>
-    public static string CannotStart(string path, string reason) => $"claude could not be started from '{path}': {reason}. {InstallAdvice}";
 }

@@ -1,0 +1,15 @@
+namespace ClaudeRunner;
+
+/// <summary>The end of one attempt.</summary>
+/// <param name="Verdict">How it ended.</param>
+/// <param name="ExitCode">claude's exit code; null when it never started.</param>
+/// <param name="Result">claude's final result line, if it wrote one.</param>
+/// <param name="SessionId">The claude session, from the result or the init line.</param>
+/// <param name="Start">When the attempt started.</param>
+/// <param name="End">When it ended, the output drained.</param>
+internal sealed record AttemptResult(Verdict Verdict, int? ExitCode, ClaudeResult? Result, string? SessionId, DateTimeOffset Start, DateTimeOffset End)
+{
+    public Outcome Outcome => Verdict.Outcome;
+
+    public string Message => Verdict.Message;
+}

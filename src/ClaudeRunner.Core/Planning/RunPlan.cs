@@ -1,0 +1,86 @@
+namespace ClaudeRunner;
+
+/// <summary>
+/// A validated request, resolved once: the prompts with their commands and effective limits, and the
+/// claude executable (or why it cannot be found). A dry run shows it; a run executes it as it is.
+/// </summary>
+public sealed class RunPlan
+{
+    private RunPlan(RunRequest request, IReadOnlyList<PlannedPrompt> prompts, IReadOnlyList<InputError> warnings, string? claudePath, string? claudeNotFound, SecretRedactor redactor)
+    {
+        Request = request;
+        Prompts = prompts;
+        Warnings = warnings;
+        ClaudePath = claudePath;
+        ClaudeNotFound = claudeNotFound;
+        Redactor = redactor;
+        var (retryDelay, maxRetryDelay) = request.EffectiveRetryDelays;
+        RetryPolicy = new RetryPolicy(retryDelay, maxRetryDelay, request.RetryTimeouts);
+    }
+
+    /// <summary>The request the plan was made from.</summary>
+    public RunRequest Request { get; }
+
+    /// <summary>Every prompt, in input order.</summary>
+    public IReadOnlyList<PlannedPrompt> Prompts { get; }
+
+    /// <summary>What is valid but worth saying before the run, such as a <c>foreach</c> that matched no file.</summary>
+    public IReadOnlyList<InputError> Warnings { get; }
+
+    /// <summary>The closing line of a dry run: "Dry run: 3 prompts planned, none started."</summary>
+    public string Headline => $"Dry run: {RunWording.Prompts(Prompts.Count)} planned, none started.";
+
+    /// <summary>The full path of the claude executable; null when it cannot be found (see <see cref="ClaudeNotFound"/>).</summary>
+    public string? ClaudePath { get; }
+
+    /// <summary>Why claude cannot be found, with install advice; null when it was found. A run then starts no prompt.</summary>
+    public string? ClaudeNotFound { get; }
+
+    /// <summary>Masks the values of the prompts' environment variables in everything the run writes.</summary>
+    internal SecretRedactor Redactor { get; }
+
+    /// <summary>When and after how long a failed attempt is retried.</summary>
+    internal RetryPolicy RetryPolicy { get; }
+
+    /// <summary>Validates <paramref name="request"/>, loads its prompts and resolves their commands.</summary>
+    /// <exception cref="InvalidInputException">The request or its prompts are invalid.</exception>
+    internal static RunPlan Create(RunRequest request)
+    {
+        var set = Load(request);
+        var prompts = set.Prompts;
+        var (claudePath, claudeNotFound) = ClaudeExecutable.Resolve(request.ClaudePath, request.BaseDirectory);
+        var redactor = SecretRedactor.FromEnvironment(prompts.Select(p => p.Options.Env).OfType<IReadOnlyDictionary<string, string>>());
+        var planned = prompts.Select(prompt =>
+        {
+            // An unresolved claude still shows in the dry run as the user named it.
+            var command = ClaudeCommand.For(prompt, claudePath ?? request.ClaudePath, request.DangerouslySkipPermissions);
+            return new PlannedPrompt(
+                prompt,
+                command,
+                command.Display(redactor),
+                prompt.Options.Timeout ?? RunRequest.DefaultTimeout,
+                prompt.Options.Retries ?? RunRequest.DefaultRetries);
+        });
+        return new RunPlan(request, [.. planned], set.Warnings, claudePath, claudeNotFound, redactor);
+    }
+
+    private static PromptSet Load(RunRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var errors = request.Validate();
+        var defaults = request.Defaults.WorkingDirectory is { } directory
+            ? request.Defaults with { WorkingDirectory = Path.GetFullPath(directory, request.BaseDirectory) }
+            : request.Defaults;
+        PromptSet prompts;
+        try
+        {
+            prompts = PromptSet.Load(request.Sources, defaults, request.BaseDirectory);
+        }
+        catch (InvalidInputException ex) when (errors.Count > 0)
+        {
+            throw new InvalidInputException([.. errors, .. ex.Errors]);
+        }
+
+        return errors.Count == 0 ? prompts : throw new InvalidInputException(errors);
+    }
+}

@@ -1,0 +1,13 @@
+using System.Globalization;
+
+namespace ClaudeRunner;
+
+/// <summary>The words every front end uses for counts and money, so MSBuild, Cake and the CLI say the same.</summary>
+public static class RunWording
+{
+    /// <summary>"1 prompt", "3 prompts".</summary>
+    public static string Prompts(int count) => count == 1 ? "1 prompt" : string.Create(CultureInfo.InvariantCulture, $"{count} prompts");
+
+    /// <summary>"$0.50", "$0.0123": cents at least, tenths of a cent where claude reports them.</summary>
+    public static string Cost(decimal usd) => string.Create(CultureInfo.InvariantCulture, $"${usd:0.00##}");
+}
