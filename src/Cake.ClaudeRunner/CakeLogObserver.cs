@@ -30,7 +30,11 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
                 Write(Verbosity.Diagnostic, LogLevel.Debug, $"[{output.Prompt.Id}] {output.Text}");
                 break;
             case PromptFinished { Result: var result }:
-                if (result.Succeeded)
+                if (result.Outcome == Outcome.UpToDate)
+                {
+                    Write(Verbosity.Normal, LogLevel.Information, RunWording.UpToDate(result));
+                }
+                else if (result.Succeeded)
                 {
                     Write(Verbosity.Normal, LogLevel.Information, $"[{result.Id}] succeeded in {OptionText.FormatDuration(result.Duration)}{CostText(result.CostUsd)}");
                 }

@@ -11,6 +11,11 @@ internal static class ResultText
     /// <summary>"review-calculator finished with exit code 0 (Succeeded, 8.1s, $0.0123)", and the reason when it failed.</summary>
     public static string Finished(PromptResult result)
     {
+        if (result.Outcome == Outcome.UpToDate)
+        {
+            return RunWording.UpToDate(result);
+        }
+
         var exit = result.ExitCode is { } code ? $"with exit code {code.ToString(CultureInfo.InvariantCulture)}" : "without an exit code";
         var line = $"{result.Id} finished {exit} ({result.Outcome}, {OptionText.FormatDuration(result.Duration)}, {RunWording.Cost(result.CostUsd)})";
         return result.Succeeded ? line : $"{line}: {result.Message}";

@@ -32,11 +32,17 @@ public enum Outcome
 
     /// <summary>claude could not be started, or refused to start (not found, not executable, bad arguments, root with skip-permissions).</summary>
     LaunchFailed,
+
+    /// <summary>A success: the prompt's key (its text, options, inputs and claude's version) has a recorded success, so nothing ran.</summary>
+    UpToDate,
 }
 
 /// <summary>Facts about <see cref="Outcome"/> values that every front end shares.</summary>
 public static class OutcomeFacts
 {
+    /// <summary>Whether the outcome is a success: <see cref="Outcome.Succeeded"/>, or <see cref="Outcome.UpToDate"/> (an earlier success stands).</summary>
+    public static bool IsSuccess(this Outcome outcome) => outcome is Outcome.Succeeded or Outcome.UpToDate;
+
     /// <summary>Whether another attempt may succeed where this one did not.</summary>
     /// <param name="outcome">The outcome of an attempt.</param>
     /// <param name="retryTimeouts">Whether <see cref="Outcome.TimedOut"/> counts as transient.</param>

@@ -51,8 +51,14 @@ public sealed record PromptResult
     /// <summary>The raw stream-json log.</summary>
     public string? StreamFile { get; init; }
 
-    /// <summary>Whether the prompt succeeded.</summary>
-    public bool Succeeded => Outcome == Outcome.Succeeded;
+    /// <summary>The file a per-file prompt is about, relative to its working directory; null for other prompts.</summary>
+    public string? File { get; init; }
+
+    /// <summary>For an <see cref="Outcome.UpToDate"/> prompt: the recorded success that stands for this run (its cost is not this run's).</summary>
+    public RecordedSuccess? UpToDateWith { get; init; }
+
+    /// <summary>Whether the prompt succeeded, in this run or, up to date, in the run it was recorded from.</summary>
+    public bool Succeeded => Outcome.IsSuccess();
 
     /// <summary>Whether the prompt never started: the run was cancelled (or failed fast) before its first attempt.</summary>
     public bool NeverStarted => Outcome == Outcome.Cancelled && Attempts == 0;

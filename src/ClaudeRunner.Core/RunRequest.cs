@@ -75,6 +75,12 @@ public sealed record RunRequest
     /// <summary>How often a heartbeat event reports progress; <see cref="TimeSpan.Zero"/> for never.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Where successes are recorded by key; default <c>cache</c> in the log directory.</summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>Run every prompt, up to date or not, and record the new results.</summary>
+    public bool Force { get; init; }
+
     /// <summary>Show each prompt's command and effective options; start nothing.</summary>
     public bool DryRun { get; init; }
 
@@ -85,6 +91,8 @@ public sealed record RunRequest
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     internal string ResolvedLogDirectory => Path.GetFullPath(LogDirectory ?? DefaultLogDirectory, BaseDirectory);
+
+    internal string ResolvedCacheDirectory => CacheDirectory is null ? Path.Combine(ResolvedLogDirectory, "cache") : Path.GetFullPath(CacheDirectory, BaseDirectory);
 
     internal string ResolvedSummaryFile => SummaryFile is null ? Path.Combine(ResolvedLogDirectory, "summary.json") : Path.GetFullPath(SummaryFile, BaseDirectory);
 

@@ -30,6 +30,9 @@ public sealed record RunSummary
     /// <summary>Prompts that succeeded.</summary>
     public int SucceededCount => Results.Count(r => r.Succeeded);
 
+    /// <summary>Prompts whose recorded success stood, so they did not run.</summary>
+    public int UpToDateCount => Results.Count(r => r.Outcome == Outcome.UpToDate);
+
     /// <summary>Prompts that did not succeed.</summary>
     public IReadOnlyList<PromptResult> Failures => [.. Results.Where(r => !r.Succeeded)];
 
@@ -46,6 +49,6 @@ public sealed record RunSummary
     public string Headline =>
         Results.Count == 0 ? "Nothing to do: no prompt to run"
         : AllSucceeded
-            ? $"All {Results.Count} prompt{(Results.Count == 1 ? string.Empty : "s")} succeeded"
+            ? $"All {Results.Count} prompt{(Results.Count == 1 ? string.Empty : "s")} succeeded{(UpToDateCount > 0 ? $" ({UpToDateCount} up to date)" : string.Empty)}"
             : $"{Results.Count - SucceededCount} of {Results.Count} prompt{(Results.Count == 1 ? string.Empty : "s")} failed";
 }

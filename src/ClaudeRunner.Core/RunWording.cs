@@ -10,4 +10,11 @@ public static class RunWording
 
     /// <summary>"$0.50", "$0.0123": cents at least, tenths of a cent where claude reports them.</summary>
     public static string Cost(decimal usd) => string.Create(CultureInfo.InvariantCulture, $"${usd:0.00##}");
+
+    /// <summary>"review--src-auth-cs up to date (succeeded 2026-11-30 14:02)": the one line for a prompt that did not run again.</summary>
+    public static string UpToDate(PromptResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return $"{result.Id} up to date ({result.UpToDateWith?.When ?? "recorded success"})";
+    }
 }

@@ -34,6 +34,9 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
             case PromptOutput output:
                 log.LogMessage(MessageImportance.Low, "[{0}] {1}", output.Prompt.Id, output.Text);
                 break;
+            case PromptFinished { Result: { Outcome: Outcome.UpToDate } result }:
+                High("{0}", RunWording.UpToDate(result));
+                break;
             case PromptFinished { Result: var result } when result.Succeeded:
                 High("[{0}] Succeeded in {1}, {2}", result.Id, OptionText.FormatDuration(result.Duration), RunWording.Cost(result.CostUsd));
                 break;

@@ -36,7 +36,8 @@ public sealed partial class RunClaudeParallel : Microsoft.Build.Utilities.Task, 
 
     /// <summary>
     /// One item per prompt, in input order: the item spec is the id; metadata <c>Outcome</c>, <c>ExitCode</c>,
-    /// <c>Succeeded</c>, <c>Attempts</c>, <c>DurationMs</c>, <c>CostUsd</c>, <c>SessionId</c>, <c>LogFile</c>.
+    /// <c>Succeeded</c> (also true when <c>Outcome</c> is <c>UpToDate</c>), <c>Attempts</c>, <c>DurationMs</c>, <c>CostUsd</c>, <c>SessionId</c>,
+    /// <c>LogFile</c>, <c>File</c> (the file of a per-file prompt).
     /// </summary>
     [Output]
     public ITaskItem[] Results { get; private set; } = [];
@@ -182,5 +183,6 @@ public sealed partial class RunClaudeParallel : Microsoft.Build.Utilities.Task, 
         ["CostUsd"] = result.CostUsd.ToString(CultureInfo.InvariantCulture),
         ["SessionId"] = result.SessionId ?? string.Empty,
         ["LogFile"] = result.LogFile ?? string.Empty,
+        ["File"] = result.File ?? string.Empty,
     });
 }

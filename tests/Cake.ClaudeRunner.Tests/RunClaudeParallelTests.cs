@@ -54,6 +54,22 @@ public sealed class RunClaudeParallelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_run_with_nothing_changed_starts_no_claude_and_returns_up_to_date_results()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        _scratch.WriteFile("prompts.json", """{ "prompts": [{ "id": "a", "prompt": "@fake text=\"kept\"\nfirst" }] }""");
+        RunSummary? summary = null;
+
+        await cake.RunTaskAsync(context => context.RunClaudeParallel("prompts.json", Settings()));
+        await cake.RunTaskAsync(context => summary = context.RunClaudeParallel("prompts.json", Settings()));
+
+        var result = Assert.Single(summary!.Results);
+        Assert.Equal((Outcome.UpToDate, "kept"), (result.Outcome, result.ResultText));
+        Assert.Single(_scratch.Invocations());
+        Assert.Contains(cake.Log.Lines, l => l.Text.StartsWith("a up to date (succeeded ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_failing_prompt_fails_the_task_with_its_id_and_outcome_after_the_others_finished()
     {
         using var cake = new CakeHarness(_scratch.Directory);
@@ -135,7 +151,8 @@ public sealed class RunClaudeParallelTests : IDisposable
         Assert.DoesNotContain(lines, l => l.Contains("--output-format", StringComparison.Ordinal));
 
         using var verbose = new CakeHarness(_scratch.Directory, Verbosity.Verbose);
-        await verbose.RunTaskAsync(context => context.RunClaudeParallel(["@fake\nhello"], Settings()));
+        // Forced: the prompt succeeded above and would be up to date, with no command to log.
+        await verbose.RunTaskAsync(context => context.RunClaudeParallel(["@fake\nhello"], Settings().WithForce()));
         Assert.Contains(verbose.Log.Lines, l => l.Text.Contains("-p --output-format stream-json --verbose", StringComparison.Ordinal));
     }
 

@@ -53,6 +53,22 @@ public sealed partial class CliRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_run_with_nothing_changed_starts_no_claude_and_says_each_prompt_is_up_to_date()
+    {
+        _scratch.WriteFile("prompts.json", """{"prompts": [{"id": "a", "prompt": "first"}, {"id": "b", "prompt": "second"}]}""");
+        await CliProcess.RunWithFakeAsync(_scratch, null, "prompts.json");
+
+        var again = await CliProcess.RunWithFakeAsync(_scratch, null, "prompts.json");
+        var forced = await CliProcess.RunWithFakeAsync(_scratch, null, "prompts.json", "--force");
+
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Equal("All 2 prompts succeeded (2 up to date)", again.OutputLines[^1]);
+        Assert.Contains(again.OutputLines, line => Regex.IsMatch(line, @"\] a up to date \(succeeded \d{4}-\d\d-\d\d \d\d:\d\d\)$"));
+        Assert.Equal("All 2 prompts succeeded", forced.OutputLines[^1]);
+        Assert.Equal(4, _scratch.Invocations().Count);
+    }
+
+    [Fact]
     public async Task Standard_input_is_read_when_no_file_is_given()
     {
         var result = await CliProcess.RunWithFakeAsync(_scratch, """{"prompts":["a","b"]}""");
@@ -162,7 +178,7 @@ public sealed partial class CliRunTests : IDisposable
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(3, result.OutputLines.Length);
         Assert.Equal("Dry run: 2 prompts planned, none started.", result.OutputLines[2]);
-        Assert.Matches($@"  # timeout 30m00s, \d+ retr(y|ies), in {Regex.Escape(_scratch.Directory)}$", result.OutputLines[0]);
+        Assert.Matches($@"  # timeout 30m00s, \d+ retr(y|ies), in {Regex.Escape(_scratch.Directory)}; runs: no earlier success$", result.OutputLines[0]);
         Assert.StartsWith($"one: {FakeClaudeScratch.FakeClaudePath} -p --output-format stream-json --verbose", result.OutputLines[0], StringComparison.Ordinal);
         Assert.Contains("--model opus", result.OutputLines[0], StringComparison.Ordinal);
         Assert.StartsWith("two: ", result.OutputLines[1], StringComparison.Ordinal);

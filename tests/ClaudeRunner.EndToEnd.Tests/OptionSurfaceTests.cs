@@ -9,7 +9,7 @@ namespace ClaudeRunner.EndToEnd.Tests;
 
 /// <summary>
 /// The drift test: every option of <see cref="RunOptions"/> is present in every surface that must carry it — the MSBuild
-/// task's parameters, both places of the declarative target, the Cake settings and their With… setters, the JSON Schema
+/// task's parameters, the declarative target's task call, the Cake settings and their With… setters, the JSON Schema
 /// and the README's table of run options. The CLI builds its options from the table, so it cannot drift.
 /// </summary>
 public sealed partial class OptionSurfaceTests
@@ -22,7 +22,6 @@ public sealed partial class OptionSurfaceTests
 
     [Theory]
     [InlineData("task parameter")]
-    [InlineData("targets stamp")]
     [InlineData("targets task call")]
     [InlineData("Cake setting")]
     [InlineData("Cake With… setter")]
@@ -35,7 +34,6 @@ public sealed partial class OptionSurfaceTests
         var lacking = surface switch
         {
             "task parameter" => actual with { TaskParameters = actual.TaskParameters.Remove(option.Name) },
-            "targets stamp" => actual with { TargetsStamp = actual.TargetsStamp.Remove(option.Name) },
             "targets task call" => actual with { TargetsTaskCall = actual.TargetsTaskCall.Remove(option.Name) },
             "Cake setting" => actual with { CakeSettings = actual.CakeSettings.Remove(option.Name) },
             "Cake With… setter" => actual with { CakeSetters = actual.CakeSetters.Remove("With" + option.Name) },
@@ -56,11 +54,6 @@ public sealed partial class OptionSurfaceTests
                 if (!surfaces.TaskParameters.Contains(option.Name))
                 {
                     yield return $"{option.Name}: no task parameter";
-                }
-
-                if (!surfaces.TargetsStamp.Contains(option.Name))
-                {
-                    yield return $"{option.Name}: no targets stamp";
                 }
 
                 if (!surfaces.TargetsTaskCall.Contains(option.Name))
@@ -95,7 +88,6 @@ public sealed partial class OptionSurfaceTests
     /// <summary>The option names each surface carries.</summary>
     private sealed record OptionSurfaces(
         ImmutableSet TaskParameters,
-        ImmutableSet TargetsStamp,
         ImmutableSet TargetsTaskCall,
         ImmutableSet CakeSettings,
         ImmutableSet CakeSetters,
@@ -110,7 +102,6 @@ public sealed partial class OptionSurfaceTests
             var optionsTable = readme.SkipWhile(line => line != "## Run options").Skip(1).TakeWhile(line => !line.StartsWith("## ", StringComparison.Ordinal));
             return new(
                 new(typeof(RunClaudeParallel).GetProperties().Select(p => p.Name)),
-                new(StampEntry().Matches(targets).Select(m => m.Groups["name"].Value)),
                 new(TaskCallParameter().Matches(targets).Select(m => m.Groups["name"].Value)),
                 new(typeof(ClaudeRunnerSettings).GetProperties().Select(p => p.Name)),
                 new(typeof(ClaudeRunnerSettingsExtensions).GetMethods(BindingFlags.Public | BindingFlags.Static).Select(m => m.Name)),
@@ -128,10 +119,6 @@ public sealed partial class OptionSurfaceTests
 
         public ImmutableSet Remove(string name) => new(_names.Where(n => n != name));
     }
-
-    // MaxParallel=$(ClaudeMaxParallel) in the options stamp line.
-    [GeneratedRegex(@"(?<name>\w+)=\$\((Claude)?\k<name>\)")]
-    private static partial Regex StampEntry();
 
     // MaxParallel="$(ClaudeMaxParallel)" in the task call.
     [GeneratedRegex(@"(?<name>\w+)=""\$\((Claude)?\k<name>\)""")]

@@ -59,15 +59,18 @@ public sealed class PackageEndToEndTests : IDisposable
         var failed = await DotnetCli.RunAsync(project, "build", "-nr:false", "-tl:off");
         Assert.True(failed.ExitCode != 0, failed.Output);
         Assert.Contains("error CCR001: Prompt 'broken-prompt' Failed", failed.Output, StringComparison.Ordinal);
+        // "first" was up to date: only the broken prompt ran.
+        Assert.Equal(3, _scratch.Invocations().Count);
 
         File.WriteAllText(promptsFile, passing);
-        var declarative = await DotnetCli.RunAsync(project, "build", "-nr:false", "-tl:off", "-p:RunClaudeOnBuild=true");
+        var declarative = await DotnetCli.RunAsync(project, "build", "-nr:false", "-tl:off", "-p:RunClaudeOnBuild=true", "-p:ClaudeForce=true");
         Assert.True(declarative.ExitCode == 0, declarative.Output);
         var afterDeclarative = _scratch.Invocations().Count;
-        Assert.Equal(6, afterDeclarative);
+        Assert.Equal(5, afterDeclarative);
 
         var unchanged = await DotnetCli.RunAsync(project, "build", "-nr:false", "-tl:off", "-p:RunClaudeOnBuild=true");
         Assert.True(unchanged.ExitCode == 0, unchanged.Output);
         Assert.Equal(afterDeclarative, _scratch.Invocations().Count);
+        Assert.Contains("All 2 prompts succeeded (2 up to date)", unchanged.Output, StringComparison.Ordinal);
     }
 }

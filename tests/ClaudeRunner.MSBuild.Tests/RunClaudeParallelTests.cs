@@ -382,7 +382,7 @@ public sealed class RunClaudeParallelTests : IDisposable
     }
 
     [Fact]
-    public void The_ClaudePrompts_items_run_after_Build_and_again_only_when_a_prompt_file_or_an_option_changes()
+    public void The_ClaudePrompts_items_run_after_Build_and_a_second_build_runs_only_the_prompts_whose_text_or_options_changed()
     {
         var promptsFile = _scratch.WriteFile("prompts.json", """{ "prompts": [ "first" ] }""");
         var build = _build.WithProject($"""
@@ -404,15 +404,20 @@ public sealed class RunClaudeParallelTests : IDisposable
         var unchanged = build.Build();
         Assert.True(unchanged.Succeeded, unchanged.Log);
         Assert.Single(_scratch.Invocations());
+        Assert.Contains(unchanged.HighMessages, m => m.StartsWith($"{PromptIds.Derive("first")} up to date (succeeded ", StringComparison.Ordinal));
 
+        // Per prompt, not per file: the prompt added to the file runs, the other stays up to date.
         File.WriteAllText(promptsFile, """{ "prompts": [ "first", "second" ] }""");
-        File.SetLastWriteTimeUtc(promptsFile, DateTime.UtcNow.AddSeconds(5));
         Assert.True(build.Build().Succeeded);
-        Assert.Equal(3, _scratch.Invocations().Count);
+        Assert.Equal(2, _scratch.Invocations().Count);
 
         build.GlobalProperties["ClaudeModel"] = "opus";
         Assert.True(build.Build().Succeeded);
-        Assert.Equal(5, _scratch.Invocations().Count);
+        Assert.Equal(4, _scratch.Invocations().Count);
+
+        build.GlobalProperties["ClaudeForce"] = "true";
+        Assert.True(build.Build().Succeeded);
+        Assert.Equal(6, _scratch.Invocations().Count);
     }
 
     [Fact]

@@ -42,6 +42,9 @@ public sealed record PromptOptions
     /// <summary>Extra environment variables for claude.</summary>
     public IReadOnlyDictionary<string, string>? Env { get; init; }
 
+    /// <summary>Globs of the files whose content decides the result (relative to the working directory; <c>!</c> excludes).</summary>
+    public IReadOnlyList<string>? Inputs { get; init; }
+
     /// <summary>Extra claude arguments, appended after the ones the options produce.</summary>
     public IReadOnlyList<string>? Args { get; init; }
 
@@ -61,6 +64,7 @@ public sealed record PromptOptions
         AppendSystemPrompt = AppendSystemPrompt ?? fallback.AppendSystemPrompt,
         Timeout = Timeout ?? fallback.Timeout,
         Retries = Retries ?? fallback.Retries,
+        Inputs = Inputs ?? fallback.Inputs,
         Env = MergeEnv(fallback.Env, Env),
         Args = fallback.Args is null ? Args : Args is null ? fallback.Args : [.. fallback.Args, .. Args],
     };

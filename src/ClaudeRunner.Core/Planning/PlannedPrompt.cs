@@ -10,6 +10,15 @@ namespace ClaudeRunner;
 /// <param name="Retries">Attempts after the first for transient failures: the prompt's option, else <see cref="RunRequest.DefaultRetries"/>.</param>
 public sealed record PlannedPrompt(Prompt Prompt, ClaudeCommand Command, string CommandLine, TimeSpan Timeout, int Retries)
 {
+    /// <summary>The prompt's up-to-date key; null when it cannot be computed (claude's version unknown).</summary>
+    internal PromptKey? Key { get; init; }
+
+    /// <summary>The recorded success that makes the prompt up to date, so it does not run; null when it runs.</summary>
+    public RecordedSuccess? UpToDate { get; init; }
+
+    /// <summary>Why the prompt will or will not run: "up to date (succeeded 2026-11-30 14:02)", "prompt text changed", "input src/a.cs changed", "no earlier success", "forced".</summary>
+    public string Freshness { get; init; } = "not checked";
+
     /// <summary>1 + <see cref="Retries"/>.</summary>
     public int MaxAttempts => Retries + 1;
 
@@ -18,8 +27,9 @@ public sealed record PlannedPrompt(Prompt Prompt, ClaudeCommand Command, string 
 
     /// <summary>
     /// The line every dry run prints: the prompt's id and command (a line a user can copy), then its limits, where it
-    /// runs and the file it is about as a shell comment: <c>review: claude -p … &lt; prompt  # timeout 30m00s, 2 retries, in /repo</c>.
+    /// runs, the file it is about and whether it is up to date as a shell comment:
+    /// <c>review: claude -p … &lt; prompt  # timeout 30m00s, 2 retries, in /repo; runs: input src/a.cs changed</c>.
     /// </summary>
     public string Description =>
-        $"{Prompt.Id}: {CommandLine}  # {Limits}, in {Prompt.Options.WorkingDirectory}{(Prompt.File is { } file ? $", about {file.RelativePath}" : string.Empty)}";
+        $"{Prompt.Id}: {CommandLine}  # {Limits}, in {Prompt.Options.WorkingDirectory}{(Prompt.File is { } file ? $", about {file.RelativePath}" : string.Empty)}; {(UpToDate is null ? "runs: " : string.Empty)}{Freshness}";
 }

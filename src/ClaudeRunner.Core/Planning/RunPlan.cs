@@ -6,8 +6,9 @@ namespace ClaudeRunner;
 /// </summary>
 public sealed class RunPlan
 {
-    private RunPlan(RunRequest request, IReadOnlyList<PlannedPrompt> prompts, IReadOnlyList<InputError> warnings, string? claudePath, string? claudeNotFound, SecretRedactor redactor)
+    private RunPlan(RunRequest request, IReadOnlyList<PlannedPrompt> prompts, IReadOnlyList<InputError> warnings, string? claudePath, string? claudeNotFound, SecretRedactor redactor, ResultCache cache)
     {
+        Cache = cache;
         Request = request;
         Prompts = prompts;
         Warnings = warnings;
@@ -39,6 +40,9 @@ public sealed class RunPlan
     /// <summary>Masks the values of the prompts' environment variables in everything the run writes.</summary>
     internal SecretRedactor Redactor { get; }
 
+    /// <summary>Where successes are recorded by key.</summary>
+    internal ResultCache Cache { get; }
+
     /// <summary>When and after how long a failed attempt is retried.</summary>
     internal RetryPolicy RetryPolicy { get; }
 
@@ -61,7 +65,36 @@ public sealed class RunPlan
                 prompt.Options.Timeout ?? RunRequest.DefaultTimeout,
                 prompt.Options.Retries ?? RunRequest.DefaultRetries);
         });
-        return new RunPlan(request, [.. planned], set.Warnings, claudePath, claudeNotFound, redactor);
+        var warnings = set.Warnings.ToList();
+        var cache = new ResultCache(request.ResolvedCacheDirectory);
+        var checkedPrompts = claudePath is null ? [.. planned] : UpToDateCheck(request, [.. planned], claudePath, cache, warnings);
+        return new RunPlan(request, checkedPrompts, warnings, claudePath, claudeNotFound, redactor, cache);
+    }
+
+    /// <summary>
+    /// Each prompt's key and whether a success is recorded under it: the inputs are hashed once, before any prompt
+    /// starts. Without claude's version no key is safe: nothing is up to date and nothing is recorded.
+    /// </summary>
+    private static PlannedPrompt[] UpToDateCheck(RunRequest request, PlannedPrompt[] planned, string claudePath, ResultCache cache, List<InputError> warnings)
+    {
+        var (version, problem) = ClaudeVersion.Ask(claudePath);
+        if (version is null)
+        {
+            warnings.Add(new InputError($"claude's version is unknown ({problem}): every prompt runs, and no success is recorded."));
+            return planned;
+        }
+
+        var digests = new KeyDigests();
+        return [.. planned.Select(prompt =>
+        {
+            var key = PromptKey.Compute(prompt, request.BaseDirectory, version, digests);
+            var recorded = request.Force ? null : cache.Find(key.Value, warnings);
+            var freshness = recorded is not null ? $"up to date ({recorded.When})"
+                : request.Force ? "forced"
+                : cache.Latest(prompt.Prompt.Id, warnings) is { } earlier ? key.ChangeSince(earlier)
+                : "no earlier success";
+            return prompt with { Key = key, UpToDate = recorded, Freshness = freshness };
+        })];
     }
 
     private static PromptSet Load(RunRequest request)

@@ -18,7 +18,9 @@ internal static class RunReports
             json.WriteBoolean("cancelled", summary.Cancelled);
             json.WriteStartObject("totals");
             json.WriteNumber("prompts", summary.Results.Count);
-            json.WriteNumber("succeeded", summary.SucceededCount);
+            // Up-to-date prompts are successes counted on their own: this run did not run them.
+            json.WriteNumber("succeeded", summary.SucceededCount - summary.UpToDateCount);
+            json.WriteNumber("upToDate", summary.UpToDateCount);
             json.WriteNumber("failed", summary.Results.Count - summary.SucceededCount);
             json.WriteNumber("costUsd", summary.TotalCostUsd);
             WriteTokens(json, summary.TotalTokens);
@@ -49,6 +51,17 @@ internal static class RunReports
                 json.WriteString("sessionId", result.SessionId);
                 json.WriteString("result", result.ResultText);
                 json.WriteString("source", result.Location.ToString());
+                json.WriteString("file", result.File);
+                if (result.UpToDateWith is { } recorded)
+                {
+                    json.WriteStartObject("upToDate");
+                    json.WriteString("succeeded", recorded.Succeeded);
+                    json.WriteString("runStart", recorded.RunStart);
+                    json.WriteNumber("recordedCostUsd", recorded.CostUsd);
+                    json.WriteString("key", recorded.Key);
+                    json.WriteEndObject();
+                }
+
                 json.WriteString("logFile", result.LogFile);
                 json.WriteString("streamFile", result.StreamFile);
                 json.WriteEndObject();
@@ -79,6 +92,21 @@ internal static class RunReports
                 xml.WriteAttributeString("classname", $"claude-runner.{Path.GetFileNameWithoutExtension(result.Location.File)}");
                 xml.WriteAttributeString("name", result.Id);
                 xml.WriteAttributeString("time", Seconds(result.Duration));
+                if (result.File is { } file)
+                {
+                    xml.WriteAttributeString("file", file);
+                }
+
+                if (result.UpToDateWith is { } recorded)
+                {
+                    xml.WriteStartElement("properties");
+                    xml.WriteStartElement("property");
+                    xml.WriteAttributeString("name", "up-to-date");
+                    xml.WriteAttributeString("value", recorded.When);
+                    xml.WriteEndElement();
+                    xml.WriteEndElement();
+                }
+
                 if (!result.Succeeded)
                 {
                     xml.WriteStartElement(result.NeverStarted ? "skipped" : "failure");

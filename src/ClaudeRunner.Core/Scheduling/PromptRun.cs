@@ -13,6 +13,7 @@ internal sealed class PromptRun : IAttemptOutput
     private readonly Scheduler _scheduler;
     private readonly ObserverGate _observer;
     private readonly TimeProvider _time;
+    private readonly DateTimeOffset _runStart;
     private PromptLog? _log;
     private AttemptResult? _last;
     private DateTimeOffset? _start;
@@ -26,8 +27,10 @@ internal sealed class PromptRun : IAttemptOutput
     /// <param name="marker">Marks this prompt's processes (see <see cref="ProcessTree"/>), unique in the run.</param>
     /// <param name="scheduler">The run's slots.</param>
     /// <param name="observer">The run's observer.</param>
-    public PromptRun(RunPlan plan, PlannedPrompt planned, string marker, Scheduler scheduler, ObserverGate observer)
+    /// <param name="runStart">When the run started, recorded with a success.</param>
+    public PromptRun(RunPlan plan, PlannedPrompt planned, string marker, Scheduler scheduler, ObserverGate observer, DateTimeOffset runStart)
     {
+        _runStart = runStart;
         _plan = plan;
         _planned = planned;
         _marker = marker;
@@ -40,6 +43,11 @@ internal sealed class PromptRun : IAttemptOutput
 
     public async Task<PromptResult> ExecuteAsync(CancellationToken cancellation)
     {
+        if (_planned.UpToDate is { } recorded)
+        {
+            return UpToDate(recorded);
+        }
+
         if (_plan.ClaudeNotFound is { } reason)
         {
             return Result(Verdict.ClaudeNotFound(reason));
@@ -62,8 +70,50 @@ internal sealed class PromptRun : IAttemptOutput
         }
 
         _scheduler.NoteFinal(Prompt.Id, verdict.Outcome);
-        return Result(verdict);
+        var result = Result(verdict);
+        if (result.Outcome == Outcome.Succeeded && _planned.Key is { } key)
+        {
+            Record(key, result);
+        }
+
+        return result;
     }
+
+    /// <summary>Records a success under the prompt's key; a cache that cannot be written costs the next run a rerun, not this prompt its success.</summary>
+    private void Record(PromptKey key, PromptResult result)
+    {
+        try
+        {
+            _plan.Cache.Record(new RecordedSuccess
+            {
+                Key = key.Value,
+                Id = Prompt.Id,
+                Succeeded = result.End ?? _time.GetLocalNow(),
+                RunStart = _runStart,
+                CostUsd = result.CostUsd,
+                DurationMs = (long)result.Duration.TotalMilliseconds,
+                SessionId = result.SessionId,
+                ResultText = result.ResultText is { } text ? _plan.Redactor.Redact(text) : null,
+                Parts = key.Parts,
+            });
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _observer.Emit(new PromptOutput(_time.GetLocalNow(), Prompt, PromptOutputKind.StandardError, $"The success could not be recorded in '{_plan.Cache.Directory}' (the next run runs this prompt again): {ex.Message}"));
+        }
+    }
+
+    private PromptResult UpToDate(RecordedSuccess recorded) => new()
+    {
+        Id = Prompt.Id,
+        Outcome = Outcome.UpToDate,
+        Message = $"Up to date ({recorded.When}): not run again.",
+        Location = Prompt.Location,
+        File = Prompt.File?.RelativePath,
+        SessionId = recorded.SessionId,
+        ResultText = recorded.ResultText,
+        UpToDateWith = recorded,
+    };
 
     void IAttemptOutput.Output(PromptOutputKind kind, string text) =>
         _observer.Emit(new PromptOutput(_time.GetLocalNow(), Prompt, kind, text));
@@ -137,6 +187,7 @@ internal sealed class PromptRun : IAttemptOutput
         Outcome = verdict.Outcome,
         Message = verdict.Message,
         Location = Prompt.Location,
+        File = Prompt.File?.RelativePath,
         ExitCode = _last?.ExitCode,
         Attempts = _attempts,
         Start = _start,

@@ -38,7 +38,7 @@ internal sealed class Run
                 // serves its queue in order, so prompts start in input order.
                 await Task.WhenAll(_plan.Prompts.Select(async (planned, index) =>
                 {
-                    var result = await new PromptRun(_plan, planned, $"{_runMarker}:{index}", scheduler, _observer).ExecuteAsync(cancellation).ConfigureAwait(false);
+                    var result = await new PromptRun(_plan, planned, $"{_runMarker}:{index}", scheduler, _observer, start).ExecuteAsync(cancellation).ConfigureAwait(false);
                     results[index] = result;
                     scheduler.PromptDone();
                     _observer.Emit(new PromptFinished(_time.GetLocalNow(), result));
