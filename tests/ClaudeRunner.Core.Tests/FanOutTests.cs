@@ -35,6 +35,21 @@ public sealed class FanOutTests : IDisposable
         Assert.Equal(["review--src-a-cs", "review--src-b-cs", "review--src-sub-d-cs"], set.Prompts.Select(p => p.Id));
     }
 
+    [Theory]
+    [InlineData("\"src/**/*.cs\", \"!src/obj/**\"", "src/a.cs,src/sub/d.cs")]
+    [InlineData("\"src/sub/*.cs\", \"src/a.cs\"", "src/a.cs,src/sub/d.cs")]
+    [InlineData("\"./src/sub/*.cs\", \"!**/d.cs\"", "")]
+    [InlineData("\"src/**/*.cs\", \"!*/a.cs\", \"!src/obj/**\"", "src/sub/d.cs")]
+    [InlineData("\"src/*.cs\", \"lib/*.cs\"", "lib/l.cs,src/a.cs")]
+    public void Globs_with_fixed_folders_and_excludes_anywhere_match_as_from_the_working_directory(string globs, string expected)
+    {
+        Files("src/a.cs", "src/obj/o.cs", "src/sub/d.cs", "lib/l.cs", "other/x.cs");
+
+        var set = Load($$"""{"prompts": [{"id": "r", "prompt": "Review {file}", "foreach": [{{globs}}]}]}""");
+
+        Assert.Equal(expected, string.Join(',', set.Prompts.Select(p => p.File!.RelativePath)));
+    }
+
     [Fact]
     public void Every_placeholder_and_literal_braces_render_in_the_prompt_the_system_prompt_and_the_arguments()
     {
