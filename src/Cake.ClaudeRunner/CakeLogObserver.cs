@@ -56,7 +56,8 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
     }
 
     /// <summary>Logs one line of text. Cake formats its messages, so text with braces must be an argument, never the format.</summary>
-    internal static void Write(ICakeLog log, Verbosity verbosity, LogLevel level, string text) => log.Write(verbosity, level, "{0}", text);
+    // Every line may carry text from claude: neutralised once here (escape sequences, CI commands).
+    internal static void Write(ICakeLog log, Verbosity verbosity, LogLevel level, string text) => log.Write(verbosity, level, "{0}", ConsoleText.Neutralise(text));
 
     private static string AttemptText(int attempt, int maxAttempts) => attempt == 1 ? string.Empty : $" (attempt {attempt}/{maxAttempts})";
 

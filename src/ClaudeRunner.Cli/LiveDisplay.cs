@@ -64,15 +64,37 @@ internal sealed class LiveDisplay(IAnsiConsole console) : IRunObserver
     /// <summary>Redraws the progress until <paramref name="run"/> completes, then shows the final table.</summary>
     public async Task<RunSummary> ShowAsync(Task<RunSummary> run)
     {
-        await console.Live(Render()).AutoClear(true).Overflow(VerticalOverflow.Ellipsis).StartAsync(async context =>
+        try
         {
-            while (!run.IsCompleted)
+            await console.Live(Render()).AutoClear(true).Overflow(VerticalOverflow.Ellipsis).StartAsync(async context =>
             {
-                await Task.WhenAny(run, Task.Delay(RedrawInterval));
-                context.UpdateTarget(Render());
-            }
-        });
+                while (!run.IsCompleted)
+                {
+                    await Task.WhenAny(run, Task.Delay(RedrawInterval));
+                    context.UpdateTarget(Render());
+                }
+            });
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The terminal went away: the run goes on without a display, and still writes its summary.
+        }
+
         var summary = await run;
+        try
+        {
+            ShowFinal(summary);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // As above: the summary file has it all.
+        }
+
+        return summary;
+    }
+
+    private void ShowFinal(RunSummary summary)
+    {
         foreach (var warning in _warnings)
         {
             console.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning.ToString())}");
@@ -82,11 +104,10 @@ internal sealed class LiveDisplay(IAnsiConsole console) : IRunObserver
         console.MarkupLine(summary.AllSucceeded ? $"[green]{Markup.Escape(summary.Headline)}[/]" : $"[red]{Markup.Escape(summary.Headline)}[/]");
         foreach (var failure in summary.Failures)
         {
-            console.WriteLine(ResultText.Failure(failure));
+            console.WriteLine(ConsoleText.Neutralise(ResultText.Failure(failure)));
         }
 
         console.WriteLine(ResultText.Totals(summary));
-        return summary;
     }
 
     private IRenderable Render()
@@ -134,7 +155,7 @@ internal sealed class LiveDisplay(IAnsiConsole console) : IRunObserver
         return table;
     }
 
-    private static string OneLine(string text) => text.ReplaceLineEndings(" ");
+    private static string OneLine(string text) => ConsoleText.Neutralise(text.ReplaceLineEndings(" "));
 
     /// <summary>A prompt in flight: since when (or, while it waits to retry, when it starts again), which attempt, its latest output.</summary>
     private sealed record RunningPrompt(DateTimeOffset Since, string Attempt, string Latest);

@@ -30,7 +30,7 @@ internal sealed class PlainProgress(TextWriter output) : IRunObserver
         };
         if (line is not null)
         {
-            output.WriteLine($"[{runEvent.Time.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}] {line}");
+            output.WriteLine($"[{runEvent.Time.ToString("HH:mm:ss", CultureInfo.InvariantCulture)}] {ConsoleText.Neutralise(line)}");
         }
     }
 }

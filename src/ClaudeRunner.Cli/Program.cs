@@ -1,3 +1,4 @@
 using ClaudeRunner.Cli;
 
-return await new RunnerCommand(Console.In, Console.Out, Console.Error).InvokeAsync(args);
+// The output may go away mid-run (a closed pipe, /dev/full): the run still finishes and writes its summary.
+return await new RunnerCommand(PromptSources.StrictStandardInput(), new SafeWriter(Console.Out), new SafeWriter(Console.Error)).InvokeAsync(args);

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace ClaudeRunner.Cli;
 
 /// <summary>
@@ -33,11 +35,39 @@ internal static class PromptSources
         return [.. files.Select(file => file == "-" ? FromStandardInput(standardInput) : PromptSource.FromFile(file))];
     }
 
+    /// <summary>Standard input as strict UTF-8: a byte that is not UTF-8 is an error, never a silent U+FFFD.</summary>
+    public static TextReader StrictStandardInput() =>
+        new StreamReader(Console.OpenStandardInput(), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true));
+
     private static PromptSource FromStandardInput(TextReader standardInput)
     {
-        var json = standardInput.ReadToEnd();
+        var json = ReadCapped(standardInput);
         return string.IsNullOrWhiteSpace(json)
             ? throw new UsageException("No prompts provided: standard input is empty.")
             : PromptSource.FromJson(json, StandardInputName);
+    }
+
+    /// <summary>All of standard input, up to the prompts size limit (<c>/dev/zero</c> must not fill the memory).</summary>
+    private static string ReadCapped(TextReader standardInput)
+    {
+        var text = new StringBuilder();
+        var buffer = new char[64 * 1024];
+        try
+        {
+            while (standardInput.Read(buffer, 0, buffer.Length) is var read and > 0)
+            {
+                text.Append(buffer, 0, read);
+                if (text.Length > PromptSource.MaxJsonLength)
+                {
+                    throw new UsageException($"{StandardInputName}: the prompts JSON is larger than {PromptSource.MaxJsonLength / (1024 * 1024)} MiB.");
+                }
+            }
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new UsageException($"{StandardInputName}: the prompts JSON is not valid UTF-8: {ex.Message}");
+        }
+
+        return text.ToString();
     }
 }

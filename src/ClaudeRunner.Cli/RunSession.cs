@@ -47,7 +47,7 @@ internal sealed class RunSession(RunRequest request, Display display, TextWriter
         await stdout.WriteLineAsync(summary.Headline);
         foreach (var failure in summary.Failures)
         {
-            await stdout.WriteLineAsync(ResultText.Failure(failure));
+            await stdout.WriteLineAsync(ConsoleText.Neutralise(ResultText.Failure(failure)));
         }
 
         return summary;

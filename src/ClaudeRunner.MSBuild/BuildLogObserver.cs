@@ -8,7 +8,8 @@ namespace ClaudeRunner.MSBuild;
 /// Translates a run's events into MSBuild log entries: progress at high importance so CI logs show it
 /// live, claude's own output at low importance, and one coded error per prompt that did not succeed.
 /// Every text goes through a <c>{0}</c> argument: claude's output may contain braces, and it must never be
-/// parsed as canonical <c>file(1,1): error X</c> text (which <c>LogMessageFromText</c> would do).
+/// parsed as canonical <c>file(1,1): error X</c> text (which <c>LogMessageFromText</c> would do). Text from claude goes
+/// through <see cref="ConsoleText.Neutralise"/>: the build log is a console and a CI log.
 /// </summary>
 internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
 {
@@ -29,10 +30,10 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
                 log.LogMessage(MessageImportance.Normal, "[{0}] {1}", started.Prompt.Id, started.CommandLine);
                 break;
             case PromptRetrying retrying:
-                High("[{0}] {1}: {2} Attempt {3}/{4} in {5}.", retrying.Prompt.Id, retrying.Reason, retrying.Message, retrying.NextAttempt, retrying.MaxAttempts, OptionText.FormatDuration(retrying.Delay));
+                High("[{0}] {1}: {2} Attempt {3}/{4} in {5}.", retrying.Prompt.Id, retrying.Reason, ConsoleText.Neutralise(retrying.Message), retrying.NextAttempt, retrying.MaxAttempts, OptionText.FormatDuration(retrying.Delay));
                 break;
             case PromptOutput output:
-                log.LogMessage(MessageImportance.Low, "[{0}] {1}", output.Prompt.Id, output.Text);
+                log.LogMessage(MessageImportance.Low, "[{0}] {1}", output.Prompt.Id, ConsoleText.Neutralise(output.Text));
                 break;
             case PromptFinished { Result: { Outcome: Outcome.UpToDate } result }:
                 High("{0}", RunWording.UpToDate(result));
@@ -44,7 +45,7 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
                 log.LogCodedError(
                     ErrorCodes.For(result.Outcome),
                     result.Location,
-                    $"Prompt '{result.Id}' {result.Outcome}: {result.Message}"
+                    $"Prompt '{result.Id}' {result.Outcome}: {ConsoleText.Neutralise(result.Message)}"
                     + (result.Attempts == 0 ? string.Empty : $" ({result.Attempts} attempt(s), {OptionText.FormatDuration(result.Duration)}, {RunWording.Cost(result.CostUsd)})")
                     + (result.LogFile is null ? string.Empty : $" Log: {result.LogFile}"));
                 break;

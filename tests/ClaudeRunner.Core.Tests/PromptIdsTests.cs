@@ -51,4 +51,21 @@ public sealed class PromptIdsTests
         Assert.Null(PromptIds.Problem(new string('a', 100)));
         Assert.NotNull(PromptIds.Problem(new string('a', 101)));
     }
+
+    [Theory]
+    [InlineData("x\n")]
+    [InlineData("x\r\n")]
+    [InlineData("ok\nrm")]
+    public void An_id_with_a_line_break_is_not_safe(string id)
+    {
+        Assert.NotNull(PromptIds.Problem(id));
+    }
+
+    [Fact]
+    public void A_derived_id_is_made_from_the_masked_text()
+    {
+        var secrets = SecretRedactor.FromEnvironment([new Dictionary<string, string> { ["CR_TEST_TOKEN"] = "hunter22-secret" }]);
+
+        Assert.Equal(PromptIds.Derive("use *** here"), PromptIds.Derive("use hunter22-secret here", secrets));
+    }
 }

@@ -243,4 +243,55 @@ public sealed class PromptSetTests : IDisposable
         File.WriteAllText(path, "{\"prompts\": [\"x\"]}", new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
         Assert.Single(PromptSet.Load([PromptSource.FromFile(path)], PromptOptions.None, _scratch.Directory).Prompts);
     }
+
+    [Theory]
+    [InlineData("-p")]
+    [InlineData("--print")]
+    [InlineData("--output-format=json")]
+    [InlineData("--input-format")]
+    [InlineData("--verbose")]
+    public void Args_the_runner_sets_itself_are_an_input_error_at_their_option(string argument)
+    {
+        var error = SingleError("{\"prompts\": [{\"prompt\": \"x\",\n \"args\": [\"--model\", \"" + argument + "\"]}]}");
+
+        Assert.True(2 == error.Location!.Line, error.ToString());
+        Assert.Contains("the runner sets itself", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Args_the_runner_sets_itself_are_refused_from_text_too()
+    {
+        var option = RunOptions.ForName("AdditionalArguments")!;
+
+        Assert.Null(option.Kind.ParseItems(["--output-format", "json"]));
+        Assert.NotNull(option.Kind.ParseItems(["--model", "opus"]));
+    }
+
+    [Fact]
+    public void Bytes_that_are_not_utf8_are_an_error_with_line_and_column()
+    {
+        var path = Path.Combine(_scratch.Directory, "latin1.json");
+        File.WriteAllBytes(path, [.. "{\"prompts\": [\n  \"caf"u8.ToArray(), 0xE9, .. "\"]}"u8.ToArray()]);
+
+        var ex = Assert.Throws<InvalidInputException>(() => PromptSet.Load([PromptSource.FromFile(path)], PromptOptions.None, _scratch.Directory));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal(new SourceLocation(path, 2, 7), error.Location);
+        Assert.Contains("UTF-8", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_endless_prompts_file_is_cut_at_the_size_limit()
+    {
+        if (!File.Exists("/dev/zero"))
+        {
+            return;
+        }
+
+        var ex = Assert.Throws<InvalidInputException>(() => PromptSet.Load([PromptSource.FromFile("/dev/zero")], PromptOptions.None, _scratch.Directory));
+
+        var error = Assert.Single(ex.Errors);
+        Assert.Equal("/dev/zero", error.Location?.File);
+        Assert.Contains("64 MiB", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -103,13 +103,25 @@ public sealed class StreamJsonLineTests
         Assert.IsType<StreamJsonLine.Unknown>(StreamJsonLine.Read(line));
     }
 
-    [Theory]
-    [InlineData("""{"type":"result","subtype":"success","is_error":false,"result":"cut in half: \ud83d"}""")]
-    [InlineData("""{"type":"system","subtype":"init","session_id":"\udc00"}""")]
-    [InlineData("""{"type":"assistant","message":{"content":[{"type":"text","text":"\ud83d\ud83d"}]}}""")]
-    public void A_lone_surrogate_escape_makes_a_line_unknown_instead_of_throwing(string line)
+    [Fact]
+    public void A_result_line_with_a_lone_surrogate_escape_is_still_read_and_the_bad_escape_becomes_a_replacement_char()
     {
-        Assert.IsType<StreamJsonLine.Unknown>(StreamJsonLine.Read(line));
+        var line = StreamJsonLine.Read("""{"type":"result","subtype":"success","is_error":false,"result":"cut in half: \ud83d, whole: \ud83d\ude00, quoted: \\ud83d","duration_ms":5}""");
+
+        var result = Assert.IsType<StreamJsonLine.Result>(line).Value;
+        Assert.False(result.IsError);
+        Assert.Equal("cut in half: \uFFFD, whole: \U0001F600, quoted: \\ud83d", result.Text);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"system","subtype":"init","session_id":"\udc00"}""", "\uFFFD")]
+    [InlineData("""{"type":"assistant","message":{"content":[{"type":"text","text":"\ud83d\ud83d"}]}}""", "\uFFFD\uFFFD")]
+    [InlineData("""{"type":"assistant","message":{"content":[{"type":"text","text":"\ude00\ud83d"}]}}""", "\uFFFD\uFFFD")]
+    public void Other_lines_with_lone_surrogate_escapes_are_read_too(string line, string text)
+    {
+        var read = StreamJsonLine.Read(line);
+
+        Assert.Equal(text, read switch { StreamJsonLine.Init init => init.SessionId, StreamJsonLine.Assistant assistant => assistant.Text, _ => null });
     }
 
     [Fact]

@@ -104,8 +104,15 @@ internal sealed class ClaudeAttempt
 
         var exitCode = process.ExitCode;
         await DrainAsync(process, stdin, stdout, stderr).ConfigureAwait(false);
+        // Judged on what claude wrote; masked for everything that is written or shown from here on.
         var verdict = stoppedAs ?? Verdict.Of(exitCode, _result, StderrTail(), _command.SkipsPermissions);
-        return new AttemptResult(verdict, exitCode, _result, _result?.SessionId ?? _sessionId, start, _time.GetLocalNow());
+        return new AttemptResult(
+            verdict with { Message = _redactor.Redact(verdict.Message) },
+            exitCode,
+            _result is { } result ? Redacted(result) : null,
+            _result?.SessionId ?? _sessionId,
+            start,
+            _time.GetLocalNow());
     }
 
     /// <summary>SIGTERM, a grace period, then the whole tree (docs/claude-cli.md, "Signals and children").</summary>
@@ -204,9 +211,10 @@ internal sealed class ClaudeAttempt
         }
     }
 
+    /// <summary>A line as claude wrote it: read unmasked (a masked number would break the JSON), logged and shown masked.</summary>
     private void OnStdoutLine(string line)
     {
-        _log.StreamLine(line);
+        _log.StreamLine(_redactor.Redact(line));
         switch (StreamJsonLine.Read(line))
         {
             case StreamJsonLine.Result result:
@@ -216,21 +224,30 @@ internal sealed class ClaudeAttempt
                 _sessionId ??= init.SessionId;
                 break;
             case StreamJsonLine.Assistant { Text.Length: > 0 } assistant:
-                _output.Output(PromptOutputKind.Assistant, Shorten(assistant.Text));
+                _output.Output(PromptOutputKind.Assistant, Shorten(_redactor.Redact(assistant.Text)));
                 break;
             case StreamJsonLine.ApiRetry retry:
-                _output.Output(PromptOutputKind.ClaudeRetry, retry.Describe());
+                _output.Output(PromptOutputKind.ClaudeRetry, _redactor.Redact(retry.Describe()));
                 break;
         }
     }
 
-    private void OnStderrLine(string line)
+    // Parsing turned escaped forms back into clear text, so the parsed texts are masked again.
+    private ClaudeResult Redacted(ClaudeResult result) => result with
     {
+        Text = result.Text is { } text ? _redactor.Redact(text) : null,
+        Errors = [.. result.Errors.Select(_redactor.Redact)],
+    };
+
+    /// <summary>Kept unmasked for the verdict (it looks for claude's own words), logged and shown masked.</summary>
+    private void OnStderrLine(string rawLine)
+    {
+        var line = _redactor.Redact(rawLine);
         _log.StderrLine(line);
         lock (_stderrGate)
         {
-            _stderrTail.Enqueue(line);
-            _stderrTailLength += line.Length;
+            _stderrTail.Enqueue(rawLine);
+            _stderrTailLength += rawLine.Length;
             while (_stderrTailLength > StderrTailLength && _stderrTail.Count > 1)
             {
                 _stderrTailLength -= _stderrTail.Dequeue().Length;

@@ -3,9 +3,10 @@ using System.Text;
 namespace ClaudeRunner;
 
 /// <summary>
-/// Cuts a child's output into lines as it arrives and masks secrets in them, with bounded memory: a
-/// line longer than the limit is passed on in redacted parts instead of being held whole. A short
-/// tail is kept back between parts so a secret split across two reads is still masked.
+/// Cuts a child's output into lines as it arrives, with bounded memory: a line longer than the limit is
+/// passed on in redacted parts instead of being held whole (a short tail is kept back between parts so a
+/// secret split across two reads is still masked). Complete lines are passed on as they are, so they are
+/// judged on what claude wrote; whoever writes or shows them masks them.
 /// </summary>
 internal sealed class LineSplitter
 {
@@ -20,8 +21,8 @@ internal sealed class LineSplitter
     private bool _overflowing;
 
     /// <param name="maxLineLength">The longest line handed to <paramref name="onLine"/> whole.</param>
-    /// <param name="redactor">Masks secrets.</param>
-    /// <param name="onLine">Receives each complete, redacted line without its line break.</param>
+    /// <param name="redactor">Masks secrets in the parts of over-long lines.</param>
+    /// <param name="onLine">Receives each complete line, unmasked, without its line break.</param>
     /// <param name="onLongLinePart">Receives the redacted parts of an over-long line, and whether the part ends the line.</param>
     public LineSplitter(int maxLineLength, SecretRedactor redactor, Action<string> onLine, Action<string, bool> onLongLinePart)
     {
@@ -69,12 +70,12 @@ internal sealed class LineSplitter
             _pending.Length--;
         }
 
-        var line = _redactor.Redact(_pending.ToString());
+        var line = _pending.ToString();
         _pending.Clear();
         if (_overflowing)
         {
             _overflowing = false;
-            _onLongLinePart(line, true);
+            _onLongLinePart(_redactor.Redact(line), true);
         }
         else
         {

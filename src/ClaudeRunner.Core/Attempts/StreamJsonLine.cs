@@ -1,12 +1,14 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 
 namespace ClaudeRunner;
 
 /// <summary>
 /// One line of claude's stream-json output (claude-cli.md "Output"), classified once. Reading never
-/// throws: a line that is not JSON, is too long to be worth parsing, or cannot be decoded (a lone
-/// surrogate escape) is <see cref="Unknown"/>; a field of an unexpected kind reads as missing.
+/// throws: a line that is not JSON or is too long to be worth parsing is <see cref="Unknown"/>; a lone
+/// surrogate escape (<c>\ud83d</c>, which JavaScript writes for half an emoji) reads as U+FFFD; a field
+/// of an unexpected kind reads as missing.
 /// </summary>
 internal abstract record StreamJsonLine
 {
@@ -31,6 +33,11 @@ internal abstract record StreamJsonLine
             return Unknown.Line;
         }
 
+        return Parse(line, type) ?? (HasLoneSurrogateEscape(line, out var repaired) ? Parse(repaired, type) : null) ?? Unknown.Line;
+    }
+
+    private static StreamJsonLine? Parse(string line, string type)
+    {
         try
         {
             using var document = JsonDocument.Parse(line);
@@ -50,8 +57,64 @@ internal abstract record StreamJsonLine
         catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
         {
             // Invalid JSON, too deep, or a string that is not valid UTF-16 ("\ud83d" alone).
-            return Unknown.Line;
+            return null;
         }
+    }
+
+    /// <summary>Whether <paramref name="line"/> escapes half a surrogate pair; <paramref name="repaired"/> has U+FFFD for each.</summary>
+    private static bool HasLoneSurrogateEscape(string line, out string repaired)
+    {
+        var text = new StringBuilder(line.Length);
+        var found = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            if (line[i] != '\\' || i + 1 >= line.Length)
+            {
+                text.Append(line[i]);
+                continue;
+            }
+
+            if (line[i + 1] != 'u' || !TryEscapedChar(line, i, out var c))
+            {
+                // Any other escape (\\, \") is copied whole, so its second char is never read as an escape's start.
+                text.Append(line, i++, 2);
+                continue;
+            }
+
+            var pairs = char.IsHighSurrogate(c) ? TryEscapedChar(line, i + 6, out var low) && char.IsLowSurrogate(low) : !char.IsLowSurrogate(c);
+            if (pairs && char.IsHighSurrogate(c))
+            {
+                text.Append(line, i, 12);
+                i += 11;
+            }
+            else if (pairs)
+            {
+                text.Append(line, i, 6);
+                i += 5;
+            }
+            else
+            {
+                text.Append("\\ufffd");
+                found = true;
+                i += 5;
+            }
+        }
+
+        repaired = text.ToString();
+        return found;
+    }
+
+    private static bool TryEscapedChar(string line, int index, out char c)
+    {
+        c = default;
+        if (index + 6 > line.Length || line[index] != '\\' || line[index + 1] != 'u'
+            || !ushort.TryParse(line.AsSpan(index + 2, 4), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var code))
+        {
+            return false;
+        }
+
+        c = (char)code;
+        return true;
     }
 
     /// <summary>

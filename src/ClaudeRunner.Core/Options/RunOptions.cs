@@ -22,6 +22,9 @@ public static class RunOptions
     private static readonly DurationKind Duration = new(allowsZero: true);
     private static readonly FlagKind Flag = new();
 
+    // What ClaudeCommand always passes: a second -p or another output format in "args" would make every outcome false.
+    private static readonly ListKind ClaudeArguments = new(splitsEntries: false, ';') { Refused = ["-p", "--print", "--output-format", "--input-format", "--verbose"] };
+
     /// <summary>Every option, in the order help and documentation list them: per-prompt options first.</summary>
     public static IReadOnlyList<RunOption> All { get; } =
     [
@@ -33,7 +36,7 @@ public static class RunOptions
         PerPrompt("MaxTurns", "maxTurns", "--max-turns", new WholeNumberKind(1), "claude's --max-turns.", o => o.MaxTurns, (o, v) => o with { MaxTurns = (int)v }) with { CliValueName = "N" },
         PerPrompt("MaxBudgetUsd", "maxBudgetUsd", "--max-budget-usd", new UsdKind(), "claude's --max-budget-usd: the most one attempt may cost, in US dollars.", o => o.MaxBudgetUsd, (o, v) => o with { MaxBudgetUsd = (decimal)v }) with { CliValueName = "N" },
         PerPrompt("AppendSystemPrompt", "appendSystemPrompt", "--append-system-prompt", ExactText, "claude's --append-system-prompt: text added to its system prompt.", o => o.AppendSystemPrompt, (o, v) => o with { AppendSystemPrompt = (string)v }) with { CliValueName = "TEXT" },
-        PerPrompt("AdditionalArguments", "args", "--arg", new ListKind(splitsEntries: false, ';'), "Extra claude arguments, after the ones the options produce (CLI: one per --arg; write --arg=--flag for a value that starts with '-').", o => o.Args, (o, v) => o with { Args = (IReadOnlyList<string>)v }) with { CliValueName = "X" },
+        PerPrompt("AdditionalArguments", "args", "--arg", ClaudeArguments, "Extra claude arguments, after the ones the options produce (CLI: one per --arg; write --arg=--flag for a value that starts with '-').", o => o.Args, (o, v) => o with { Args = (IReadOnlyList<string>)v }) with { CliValueName = "X" },
         PerPrompt("EnvironmentVariables", "env", "--env", new EnvironmentKind(), "Extra environment variables for claude (values of secret-looking names are masked everywhere).", o => o.Env, (o, v) => o with { Env = (IReadOnlyDictionary<string, string>)v }) with { CliValueName = "NAME=VALUE" },
         PerPrompt("Timeout", "timeout", "--timeout", PositiveDuration, "The wall-clock limit of one attempt.", o => o.Timeout, (o, v) => o with { Timeout = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(RunRequest.DefaultTimeout) },
         PerPrompt("Retries", "retries", "--retry", new WholeNumberKind(0), "Retries of a transient failure (rate limit, overload, server error, interruption).", o => o.Retries, (o, v) => o with { Retries = (int)v }) with { CliValueName = "N", CliAliases = ["--retries"], DefaultText = RunRequest.DefaultRetries.ToString(CultureInfo.InvariantCulture) },

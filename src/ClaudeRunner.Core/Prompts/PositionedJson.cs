@@ -41,10 +41,20 @@ internal sealed record JsonScalarNode(SourceLocation Location, JsonValueKind Kin
 
 internal static partial class PositionedJson
 {
-    /// <summary>Parses <paramref name="utf8"/>; on invalid JSON adds one error with its position and returns null.</summary>
+    /// <summary>The largest prompts input read (64 MiB): far above any real prompts file, far below a machine's memory.</summary>
+    public const int MaxInputBytes = 64 * 1024 * 1024;
+
+    /// <summary>Parses <paramref name="utf8"/>; on invalid JSON (or bytes that are not UTF-8) adds one error with its position and returns null.</summary>
     public static JsonNode? Parse(byte[] utf8, string fileName, ICollection<InputError> errors)
     {
         var positions = new LinePositions(utf8, fileName);
+        if (FirstInvalidUtf8(utf8) is { } invalid)
+        {
+            // The JSON reader would only fail later, with an exception that is not a JsonException, on reading the string.
+            errors.Add(new InputError($"The text is not valid UTF-8 (byte 0x{utf8[invalid]:X2}): save the file as UTF-8.", positions.At(invalid)));
+            return null;
+        }
+
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         try
         {
@@ -108,6 +118,22 @@ internal static partial class PositionedJson
             default:
                 return new JsonScalarNode(location, JsonValueKind.Null, null, null, false);
         }
+    }
+
+    private static int? FirstInvalidUtf8(byte[] utf8)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(utf8))
+        {
+            return null;
+        }
+
+        var offset = 0;
+        while (Rune.DecodeFromUtf8(utf8.AsSpan(offset), out _, out var consumed) == System.Buffers.OperationStatus.Done)
+        {
+            offset += consumed;
+        }
+
+        return offset;
     }
 
     [GeneratedRegex(@"\s*(Path: \S*\s*\|\s*)?LineNumber: \d+ \| BytePositionInLine: \d+\.\s*$")]

@@ -9,6 +9,9 @@ internal sealed class PromptCollector
 {
     private readonly Dictionary<string, Prompt> _byId = new(StringComparer.OrdinalIgnoreCase);
 
+    // The process's secrets; an entry's env adds its own. An id derived from the text must not carry them.
+    private readonly SecretRedactor _secrets = SecretRedactor.FromEnvironment([]);
+
     /// <summary>The prompts taken so far, in input order.</summary>
     public List<Prompt> Prompts { get; } = [];
 
@@ -54,7 +57,7 @@ internal sealed class PromptCollector
         var options = entry.Options with { WorkingDirectory = workingDirectory };
         if (!entry.IsAboutFiles)
         {
-            Take(entry, entry.Id ?? PromptIds.Derive(entry.Text), entry.Text, options, file: null, derived: entry.Id is null);
+            Take(entry, entry.Id ?? DeriveId(entry), entry.Text, options, file: null, derived: entry.Id is null);
             return;
         }
 
@@ -73,7 +76,7 @@ internal sealed class PromptCollector
             return;
         }
 
-        var entryId = entry.File is not null && entry.Id is not null ? null : entry.Id ?? PromptIds.Derive(entry.Text);
+        var entryId = entry.File is not null && entry.Id is not null ? null : entry.Id ?? DeriveId(entry);
         if (entryId is not null && PromptIds.Problem(entryId) is { } idProblem)
         {
             Errors.Add(new InputError(idProblem, entry.IdLocation ?? entry.Location));
@@ -97,6 +100,8 @@ internal sealed class PromptCollector
             Take(entry, id, PromptTemplate.Render(entry.Text, file), fileOptions, file, derived: false);
         }
     }
+
+    private string DeriveId(PromptEntry entry) => PromptIds.Derive(entry.Text, _secrets.With(entry.Options.Env));
 
     private static IEnumerable<string> TemplateProblems(PromptEntry entry)
     {

@@ -22,6 +22,16 @@ public static partial class PromptIds
     }
 
     /// <summary>
+    /// The id of a prompt that has none, from its text with the secrets masked: an id names files and rows of the
+    /// summary, so it must carry no secret, not even as a short hash that a short secret could be guessed from.
+    /// </summary>
+    public static string Derive(string text, SecretRedactor secrets)
+    {
+        ArgumentNullException.ThrowIfNull(secrets);
+        return Derive(secrets.Redact(text));
+    }
+
+    /// <summary>
     /// The id of a per-file prompt: its entry's id, <c>--</c> and a slug of the file's path (<c>review--src-auth-cs</c>),
     /// readable and stable whatever other files exist. <paramref name="disambiguate"/> adds a hash of the path, for two
     /// paths with one slug (<c>a-b.cs</c> and <c>a.b.cs</c>); a path too long for an id is cut and hashed too.
@@ -87,6 +97,7 @@ public static partial class PromptIds
     private static bool IsCombiningMark(char c) =>
         char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark;
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", RegexOptions.CultureInvariant)]
+    // \z, not $: $ also matches before a final line feed, which would let "x\n" through.
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\z", RegexOptions.CultureInvariant)]
     private static partial Regex SafeId();
 }

@@ -7,6 +7,9 @@ public abstract record PromptSource
     {
     }
 
+    /// <summary>The largest prompts input read, in bytes of a file or characters of JSON text (64 MiB).</summary>
+    public const int MaxJsonLength = PositionedJson.MaxInputBytes;
+
     /// <summary>A prompts file. A relative path resolves against the run's base directory.</summary>
     public static PromptSource FromFile(string path) => new PromptFile(path);
 

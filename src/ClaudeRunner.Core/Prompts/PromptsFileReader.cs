@@ -21,7 +21,7 @@ internal sealed class PromptsFileReader(PromptCollector collector)
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            bytes = ReadCapped(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -31,7 +31,27 @@ internal sealed class PromptsFileReader(PromptCollector collector)
             return;
         }
 
+        if (bytes.Length > PositionedJson.MaxInputBytes)
+        {
+            _collector.Errors.Add(new InputError($"The prompts file is larger than {PositionedJson.MaxInputBytes / (1024 * 1024)} MiB: is it really a prompts file?", new SourceLocation(path)));
+            return;
+        }
+
         ReadJson(bytes, path, Path.GetDirectoryName(path)!, runDefaults);
+    }
+
+    /// <summary>The file's bytes, but at most one more than the limit: /dev/zero or a growing file must not fill the memory.</summary>
+    private static byte[] ReadCapped(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var bytes = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        while (bytes.Length <= PositionedJson.MaxInputBytes && stream.Read(buffer, 0, buffer.Length) is var read and > 0)
+        {
+            bytes.Write(buffer, 0, read);
+        }
+
+        return bytes.ToArray();
     }
 
     /// <summary>Reads prompts JSON named <paramref name="name"/> in errors; relative working directories resolve against <paramref name="directory"/>.</summary>

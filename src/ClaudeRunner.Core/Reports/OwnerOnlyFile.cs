@@ -1,15 +1,25 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace ClaudeRunner;
 
-/// <summary>Files and directories only their owner can read (on Unix): logs hold prompts, answers and paths.</summary>
-internal static class OwnerOnlyFile
+/// <summary>
+/// Every file the runner writes (logs, reports, their temporary files) goes through here. Logs hold prompts,
+/// answers and paths, and a log directory may be shared, so on Unix: directories are created 0700 and a shared
+/// one is refused; files are always created new (O_CREAT|O_EXCL, owner-only 0600) after unlinking whatever had
+/// the name, so a symbolic link is never followed and a FIFO or device never opened; reports replace their file
+/// by rename, which replaces a link instead of writing through it.
+/// </summary>
+internal static partial class OwnerOnlyFile
 {
     private const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     public static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
+    /// <summary>Creates a directory (0700), or checks that an existing one is not writable by other users.</summary>
+    /// <exception cref="IOException">The directory is writable by others (who could plant links or FIFOs in it).</exception>
     public static void CreateDirectory(string path)
     {
         if (OperatingSystem.IsWindows())
@@ -18,12 +28,26 @@ internal static class OwnerOnlyFile
             return;
         }
 
-        Directory.CreateDirectory(path, DirectoryMode);
+        if (!Directory.Exists(path))
+        {
+            Directory.CreateDirectory(path, DirectoryMode);
+            return;
+        }
+
+        // A sticky directory of ours (like /tmp's rule) lets others add files but not replace or remove ours. Group
+        // write is allowed: with a umask of 002 every directory has it, and the group is usually the user's own.
+        var mode = File.GetUnixFileMode(path);
+        if ((mode & UnixFileMode.OtherWrite) != 0 && !((mode & UnixFileMode.StickyBit) != 0 && IsOwnedByUs(path)))
+        {
+            throw new IOException(
+                $"The log directory '{path}' is writable by other users (mode {Convert.ToString((int)mode, 8)}), who could replace its files with links: "
+                + "use a directory only you can write to (chmod go-w), or one that is sticky (chmod +t) and yours.");
+        }
     }
 
     // 16K chars keeps the writer's char and byte buffers (32 and 48 kB) below the large-object threshold (85 kB):
     // a prompt opens two writers, and large-object buffers made every run of 10,000 prompts a series of gen2 collections.
-    public static StreamWriter CreateText(string path) => new(Open(path), Utf8, bufferSize: 16 * 1024);
+    public static StreamWriter CreateText(string path) => new(CreateNew(path, replace: true), Utf8, bufferSize: 16 * 1024);
 
     /// <summary>Writes a whole file so readers see the old or the new content, never half of one.</summary>
     public static void WriteAtomically(string path, Action<Stream> write)
@@ -32,12 +56,13 @@ internal static class OwnerOnlyFile
         var temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
-            using (var stream = Open(temporary))
+            using (var stream = CreateNew(temporary, replace: false))
             {
                 write(stream);
                 stream.Flush(flushToDisk: true);
             }
 
+            // rename(2) replaces whatever has the name, a link included, and never writes through it.
             File.Move(temporary, path, overwrite: true);
         }
         finally
@@ -46,21 +71,41 @@ internal static class OwnerOnlyFile
         }
     }
 
-    private static FileStream Open(string path)
+    /// <summary>A new, owner-only file; <paramref name="replace"/> unlinks what had the name first (a link goes, not its target).</summary>
+    private static FileStream CreateNew(string path, bool replace)
     {
-        var options = new FileStreamOptions { Mode = System.IO.FileMode.Create, Access = FileAccess.Write, Share = FileShare.Read };
+        if (replace)
+        {
+            File.Delete(path);
+        }
+
+        // CreateNew is O_CREAT|O_EXCL: it fails on any existing name, a dangling link or one planted after the unlink included.
+        var options = new FileStreamOptions { Mode = System.IO.FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.Read };
         if (!OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = FileMode;
         }
 
-        var stream = new FileStream(path, options);
-        if (!OperatingSystem.IsWindows())
-        {
-            // UnixCreateMode only applies to new files; an older log may have been readable by others.
-            File.SetUnixFileMode(stream.SafeFileHandle, FileMode);
-        }
+        return new FileStream(path, options);
+    }
 
-        return stream;
+    private static bool IsOwnedByUs(string path) =>
+        Stat(path, out var status) == 0 ? status.Uid == GetEffectiveUserId() : throw new IOException(string.Create(CultureInfo.InvariantCulture, $"Cannot read the owner of '{path}' (errno {Marshal.GetLastPInvokeError()})."));
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
+
+    // .NET's own portable stat (the one File.* uses): one struct layout on every Unix, unlike libc's.
+    [LibraryImport("libSystem.Native", EntryPoint = "SystemNative_Stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Stat(string path, out FileStatus status);
+
+    /// <summary>The head of System.Native's FileStatus; the padding leaves room for the fields not read here.</summary>
+    [StructLayout(LayoutKind.Sequential, Size = 256)]
+    private struct FileStatus
+    {
+        public int Flags;
+        public int Mode;
+        public uint Uid;
+        public uint Gid;
     }
 }

@@ -14,7 +14,15 @@ internal sealed class ListKind(bool splitsEntries, params char[] separators) : O
 
     public IReadOnlyList<char> Separators { get; } = separators;
 
-    public override string Rule => "must be an array of non-empty strings";
+    /// <summary>
+    /// Arguments no entry may be (also as <c>--name=value</c>): for claude's arguments, those the runner sets itself,
+    /// since another output format or a second <c>-p</c> would make every outcome false.
+    /// </summary>
+    public IReadOnlyList<string> Refused { get; init; } = [];
+
+    public override string Rule => Refused.Count == 0
+        ? "must be an array of non-empty strings"
+        : $"must be an array of non-empty strings without the arguments the runner sets itself ({string.Join(", ", Refused)})";
 
     public override bool IsList => true;
 
@@ -33,6 +41,9 @@ internal sealed class ListKind(bool splitsEntries, params char[] separators) : O
 
     private string[] Split(string text) => text.Split([.. Separators], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    private static IReadOnlyList<string>? Checked(IReadOnlyList<string> items) =>
-        items.Any(item => string.IsNullOrWhiteSpace(item) || item.Contains('\0', StringComparison.Ordinal)) ? null : [.. items];
+    private IReadOnlyList<string>? Checked(IReadOnlyList<string> items) =>
+        items.Any(item => string.IsNullOrWhiteSpace(item) || item.Contains('\0', StringComparison.Ordinal) || IsRefused(item)) ? null : [.. items];
+
+    private bool IsRefused(string item) =>
+        Refused.Any(refused => item.Trim() is var argument && (argument == refused || argument.StartsWith(refused + "=", StringComparison.Ordinal)));
 }
