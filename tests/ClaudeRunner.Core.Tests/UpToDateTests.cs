@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Xml.Linq;
+
 namespace ClaudeRunner.Tests;
 
 /// <summary>Incremental runs: a prompt whose key has a recorded success does not run again; any change to what decides claude's work runs it.</summary>
@@ -33,6 +36,26 @@ public sealed class UpToDateTests : IDisposable
         Assert.Equal(first.Start, a.UpToDateWith.RunStart);
         Assert.Equal("All 2 prompts succeeded (2 up to date)", second.Headline);
         Assert.Equal($"a up to date ({a.UpToDateWith.When})", RunWording.UpToDate(a));
+    }
+
+    [Fact]
+    public async Task Summary_and_junit_count_up_to_date_prompts_apart_as_passing()
+    {
+        const string Json = """{"prompts": [{"id": "a", "prompt": "first"}, {"id": "b", "prompt": "second"}]}""";
+        await RunAsync(Json);
+        await RunAsync("""{"prompts": [{"id": "a", "prompt": "first"}, {"id": "b", "prompt": "second, changed"}]}""");
+
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_scratch.LogDirectory, "summary.json")));
+        var totals = summary.RootElement.GetProperty("totals");
+        var junit = XDocument.Load(Path.Combine(_scratch.LogDirectory, "junit.xml"));
+        var upToDate = junit.Descendants("testcase").Single(t => (string?)t.Attribute("name") == "a");
+
+        Assert.Equal((1, 1, 0), (totals.GetProperty("succeeded").GetInt32(), totals.GetProperty("upToDate").GetInt32(), totals.GetProperty("failed").GetInt32()));
+        Assert.Equal("UpToDate", summary.RootElement.GetProperty("prompts")[0].GetProperty("outcome").GetString());
+        Assert.Equal(0.0123m, summary.RootElement.GetProperty("prompts")[0].GetProperty("upToDate").GetProperty("recordedCostUsd").GetDecimal());
+        Assert.Empty(upToDate.Elements("failure").Concat(upToDate.Elements("skipped")));
+        Assert.StartsWith("succeeded ", (string?)upToDate.Descendants("property").Single(p => (string?)p.Attribute("name") == "up-to-date").Attribute("value"), StringComparison.Ordinal);
+        Assert.Equal("0", (string?)junit.Descendants("testsuite").Single().Attribute("failures"));
     }
 
     [Theory]

@@ -17,7 +17,7 @@ public sealed record PlannedPrompt(Prompt Prompt, ClaudeCommand Command, string 
     public RecordedSuccess? UpToDate { get; init; }
 
     /// <summary>Why the prompt will or will not run: "up to date (succeeded 2026-11-30 14:02)", "prompt text changed", "input src/a.cs changed", "no earlier success", "forced".</summary>
-    public string Freshness { get; init; } = "not checked";
+    public string Freshness { get; init; } = "not checked: claude's version is unknown";
 
     /// <summary>1 + <see cref="Retries"/>.</summary>
     public int MaxAttempts => Retries + 1;

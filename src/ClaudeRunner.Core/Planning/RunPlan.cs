@@ -67,7 +67,9 @@ public sealed class RunPlan
         });
         var warnings = set.Warnings.ToList();
         var cache = new ResultCache(request.ResolvedCacheDirectory);
-        var checkedPrompts = claudePath is null ? [.. planned] : UpToDateCheck(request, [.. planned], claudePath, cache, warnings);
+        var checkedPrompts = claudePath is null
+            ? [.. planned.Select(prompt => prompt with { Freshness = "not checked: claude was not found" })]
+            : UpToDateCheck(request, [.. planned], claudePath, cache, warnings);
         return new RunPlan(request, checkedPrompts, warnings, claudePath, claudeNotFound, redactor, cache);
     }
 
