@@ -49,6 +49,11 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
                 break;
             case RunFinished { Summary: var summary }:
                 Write(Verbosity.Normal, LogLevel.Information, $"{summary.Headline} in {OptionText.FormatDuration(summary.Duration)}{CostText(summary.TotalCostUsd)}; summary: {summary.SummaryFile}");
+                foreach (var failure in summary.ReportFailures)
+                {
+                    Write(Verbosity.Quiet, LogLevel.Warning, failure);
+                }
+
                 break;
             default:
                 break;

@@ -27,7 +27,9 @@ internal static class ResultText
             ? $"  {result.Id}: {result.Outcome}: {result.Message} (log: {log})"
             : $"  {result.Id}: {result.Outcome}: {result.Message}";
 
-    /// <summary>"finished in 1m20s, cost $0.1234; summary: …/summary.json, JUnit: …/junit.xml".</summary>
+    /// <summary>"finished in 1m20s, cost $0.1234; summary: …/summary.json, JUnit: …/junit.xml", then a line per report that could not be written.</summary>
     public static string Totals(RunSummary summary) =>
-        $"finished in {OptionText.FormatDuration(summary.Duration)}, cost {RunWording.Cost(summary.TotalCostUsd)}; summary: {summary.SummaryFile}, JUnit: {summary.JUnitFile}";
+        string.Join(
+            Environment.NewLine,
+            summary.ReportFailures.Prepend($"finished in {OptionText.FormatDuration(summary.Duration)}, cost {RunWording.Cost(summary.TotalCostUsd)}; summary: {summary.SummaryFile}, JUnit: {summary.JUnitFile}"));
 }

@@ -16,7 +16,12 @@ public static class ClaudeRunnerEngine
     /// <param name="observer">Receives progress events; may be null.</param>
     /// <param name="cancellationToken">Cancels the run: running claude processes are stopped (SIGTERM, grace period, kill), nothing new starts, and the reports are still written with a row for every prompt.</param>
     /// <returns>The summary; <see cref="RunSummary.Cancelled"/> tells whether the run was cancelled.</returns>
-    /// <exception cref="InvalidInputException">The request or its prompts are invalid; nothing ran.</exception>
-    public static Task<RunSummary> RunAsync(RunRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default) =>
-        new Run(RunPlan.Create(request), observer).ExecuteAsync(cancellationToken);
+    /// <exception cref="InvalidInputException">The request or its prompts are invalid, or another run holds the log directory; nothing ran.</exception>
+    public static async Task<RunSummary> RunAsync(RunRequest request, IRunObserver? observer = null, CancellationToken cancellationToken = default)
+    {
+        var plan = RunPlan.Create(request);
+        // Held until the reports are written; a dry run never gets here, so it locks nothing.
+        using var hold = LogDirectoryLock.Acquire(plan.Request.ResolvedLogDirectory);
+        return await new Run(plan, observer).ExecuteAsync(cancellationToken).ConfigureAwait(false);
+    }
 }

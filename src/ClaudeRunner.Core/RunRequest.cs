@@ -90,6 +90,9 @@ public sealed record RunRequest
     /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>Creates a prompt's log file; tests make it fail like a full disk. Null: owner-only files in the log directory.</summary>
+    internal Func<string, StreamWriter>? CreateLogFile { get; init; }
+
     internal string ResolvedLogDirectory => Path.GetFullPath(LogDirectory ?? DefaultLogDirectory, BaseDirectory);
 
     internal string ResolvedCacheDirectory => CacheDirectory is null ? Path.Combine(ResolvedLogDirectory, "cache") : Path.GetFullPath(CacheDirectory, BaseDirectory);

@@ -54,6 +54,11 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
                 break;
             case RunFinished { Summary: var summary }:
                 High("{0} in {1}, {2}. Summary: {3}", summary.Headline, OptionText.FormatDuration(summary.Duration), RunWording.Cost(summary.TotalCostUsd), summary.SummaryFile);
+                foreach (var failure in summary.ReportFailures)
+                {
+                    log.LogWarning("{0}", failure);
+                }
+
                 break;
         }
     }

@@ -9,7 +9,10 @@ internal static class ClaudeExecutable
         + "or point ClaudePath (--claude) at the claude executable.";
 
     /// <summary>The full path of <paramref name="claudePath"/>, or an error message.</summary>
-    public static (string? Path, string? Error) Resolve(string claudePath, string baseDirectory)
+    /// <param name="claudePath">A path, or a name to look up on PATH.</param>
+    /// <param name="baseDirectory">What a relative path is relative to.</param>
+    /// <param name="searchPath">The directories to look in; null: the PATH environment variable.</param>
+    public static (string? Path, string? Error) Resolve(string claudePath, string baseDirectory, string? searchPath = null)
     {
         if (claudePath.Contains(Path.DirectorySeparatorChar, StringComparison.Ordinal) || claudePath.Contains(Path.AltDirectorySeparatorChar, StringComparison.Ordinal))
         {
@@ -20,12 +23,12 @@ internal static class ClaudeExecutable
         var extensions = OperatingSystem.IsWindows()
             ? (Environment.GetEnvironmentVariable("PATHEXT") ?? ".EXE").Split(';', StringSplitOptions.RemoveEmptyEntries).Prepend(string.Empty)
             : [string.Empty];
-        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var directory in (searchPath ?? Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             foreach (var extension in extensions)
             {
                 var candidate = Path.Combine(directory, claudePath + extension);
-                if (File.Exists(candidate))
+                if (File.Exists(candidate) && IsExecutable(candidate))
                 {
                     return (candidate, null);
                 }
@@ -34,4 +37,9 @@ internal static class ClaudeExecutable
 
         return (null, $"'{claudePath}' was not found on PATH. {InstallAdvice}");
     }
+
+    /// <summary>Whether a shell would run <paramref name="path"/>: on Unix a file without an execute bit is skipped and the search goes on.</summary>
+    private static bool IsExecutable(string path) =>
+        OperatingSystem.IsWindows()
+        || (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 }

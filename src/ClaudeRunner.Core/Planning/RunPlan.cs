@@ -103,6 +103,12 @@ public sealed class RunPlan
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = request.Validate();
+        if (errors.Count == 0)
+        {
+            // Only valid settings resolve to paths; checked before anything runs or pays.
+            errors = [.. OutputPaths.Problems(request)];
+        }
+
         var defaults = request.Defaults.WorkingDirectory is { } directory
             ? request.Defaults with { WorkingDirectory = Path.GetFullPath(directory, request.BaseDirectory) }
             : request.Defaults;

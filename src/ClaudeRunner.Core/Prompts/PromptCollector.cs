@@ -37,7 +37,11 @@ internal sealed class PromptCollector
         // Resolved once, so every attempt and the dry run agree.
         var workingDirectory = Path.GetFullPath(entry.Options.WorkingDirectory ?? entry.Directory, entry.Directory);
         var problems = TemplateProblems(entry).ToList();
-        if (!Directory.Exists(workingDirectory))
+        if (File.Exists(workingDirectory))
+        {
+            problems.Add($"The working directory '{workingDirectory}' is a file, not a directory.");
+        }
+        else if (!Directory.Exists(workingDirectory))
         {
             problems.Add($"The working directory '{workingDirectory}' does not exist.");
         }

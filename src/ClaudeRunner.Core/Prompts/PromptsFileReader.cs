@@ -18,6 +18,13 @@ internal sealed class PromptsFileReader(PromptCollector collector)
     /// <summary>Reads a prompts file; relative working directories resolve against its directory.</summary>
     public void ReadFile(string path, PromptOptions runDefaults)
     {
+        // Opening a directory fails with "Access denied", which sends the user looking at permissions.
+        if (Directory.Exists(path))
+        {
+            _collector.Errors.Add(new InputError($"'{path}' is a directory, not a prompts file.", new SourceLocation(path)));
+            return;
+        }
+
         byte[] bytes;
         try
         {

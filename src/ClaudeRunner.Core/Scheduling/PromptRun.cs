@@ -165,7 +165,7 @@ internal sealed class PromptRun : IAttemptOutput
 
     private async Task<AttemptResult> AttemptAsync(CancellationToken cancellation)
     {
-        _log ??= PromptLog.Create(_plan.Request.ResolvedLogDirectory, Prompt.Id);
+        _log ??= PromptLog.Create(_plan.Request.ResolvedLogDirectory, Prompt.Id, _plan.Request.CreateLogFile);
         _attempts++;
         var now = _time.GetLocalNow();
         _observer.Emit(new PromptStarted(now, Prompt, _attempts, _planned.MaxAttempts, _planned.CommandLine));
@@ -185,7 +185,7 @@ internal sealed class PromptRun : IAttemptOutput
     {
         Id = Prompt.Id,
         Outcome = verdict.Outcome,
-        Message = verdict.Message,
+        Message = _log?.Failure is { } failure ? $"{verdict.Message} The log is incomplete: {failure}" : verdict.Message,
         Location = Prompt.Location,
         File = Prompt.File?.RelativePath,
         ExitCode = _last?.ExitCode,

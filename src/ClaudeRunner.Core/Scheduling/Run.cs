@@ -62,10 +62,29 @@ internal sealed class Run
             SummaryFile = request.ResolvedSummaryFile,
             JUnitFile = request.ResolvedJUnitFile,
         };
-        RunReports.WriteSummary(summary.SummaryFile, summary);
-        RunReports.WriteJUnit(summary.JUnitFile, summary);
+        // Each report is written wherever it can be: one that fails (a full disk) must not cost the other.
+        string?[] failures =
+        [
+            TryWrite("summary", request.ResolvedSummaryFile, RunReports.WriteSummary, summary),
+            TryWrite("JUnit report", request.ResolvedJUnitFile, RunReports.WriteJUnit, summary),
+        ];
+        summary = summary with { ReportFailures = [.. failures.OfType<string>()] };
         _observer.Emit(new RunFinished(_time.GetLocalNow(), summary));
         _observer.ThrowIfFailed();
         return summary;
+    }
+
+    /// <summary>Writes one report; returns why it could not be written, or null.</summary>
+    private static string? TryWrite(string name, string path, Action<string, RunSummary> write, RunSummary summary)
+    {
+        try
+        {
+            write(path, summary);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"The {name} could not be written to '{path}': {ex.Message}";
+        }
     }
 }
