@@ -188,7 +188,7 @@ public sealed class PackedAddIn : IDisposable
     public PackedAddIn()
     {
         Feed = Directory.CreateTempSubdirectory("cake-claude-runner-feed-").FullName;
-        var pack = DotnetCli.RunAsync(RepositoryRoot, "pack", Path.Combine("src", "Cake.ClaudeRunner"), "--no-build", "-c", Configuration, "-o", Feed).GetAwaiter().GetResult();
+        var pack = DotnetCli.RunAsync(RepositoryRoot, "pack", Path.Combine("src", "Cake.ClaudeRunner"), "--no-build", "-c", DotnetCli.Configuration, "-o", Feed).GetAwaiter().GetResult();
         if (pack.ExitCode != 0)
         {
             throw new InvalidOperationException($"dotnet pack failed:{Environment.NewLine}{pack.Output}");
@@ -199,12 +199,6 @@ public sealed class PackedAddIn : IDisposable
     public static string RepositoryRoot => DotnetCli.RepositoryRoot;
 
     public string Feed { get; }
-
-#if DEBUG
-    private static string Configuration => "Debug";
-#else
-    private static string Configuration => "Release";
-#endif
 
     public void Dispose() => Directory.Delete(Feed, recursive: true);
 }

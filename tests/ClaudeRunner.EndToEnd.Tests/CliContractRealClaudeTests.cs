@@ -15,8 +15,9 @@ namespace ClaudeRunner.EndToEnd.Tests;
 [Trait("Category", "RealClaude")]
 public sealed class CliContractRealClaudeTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(25);
-    private static readonly TimeSpan MockTimeout = TimeSpan.FromSeconds(20);
+    // Safety nets for a run that went wrong, not measurements: generous, so a loaded machine does not trip them.
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan MockTimeout = TimeSpan.FromSeconds(60);
 
     private static string[] Arguments(params string[] extra) =>
         [.. ClaudeCliProcess.StreamJsonArguments, "--dangerously-skip-permissions", .. extra];
@@ -338,7 +339,9 @@ public sealed class CliContractRealClaudeTests(ITestOutputHelper output)
     public async Task ParallelProcesses_AreVisibleAsConcurrentSessionsInTheMock()
     {
         await using var mock = await MockAnthropicApi.StartAsync();
-        mock.When("marker-parallel", MockBehaviour.Reply("slow answer", delay: TimeSpan.FromSeconds(2)));
+        // No answer before all three wait for one: they are in flight together however slowly they start.
+        var waves = new MockWaves(3);
+        mock.When("marker-parallel", MockBehaviour.Always(MockResponse.Reply("slow answer") with { WaitFor = waves.JoinAsync }));
         using var env = ClaudeEnvironment.Create(mock, new ClaudeEnvironmentOptions { IsSandbox = true });
 
         var results = await Task.WhenAll(Enumerable.Range(0, 3)

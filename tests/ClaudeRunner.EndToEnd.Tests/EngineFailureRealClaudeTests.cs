@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using ClaudeRunner.EndToEnd.Tests.Harness;
 using ClaudeRunner.Tests;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 
 namespace ClaudeRunner.EndToEnd.Tests;
@@ -78,13 +79,24 @@ public sealed partial class EngineFailureRealClaudeTests(ITestOutputHelper outpu
     public async Task SilentApi_TimesOutWithinTimeoutAndGrace_AndNothingClaudeStartedSurvives()
     {
         await using var scenario = await RealClaudeScenarios.SilentApiAsync();
+        // The run's clock stands still until claude hangs: its 3 s timeout cannot expire while claude is still starting.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
 
-        var running = scenario.RunEngineAsync(output.WriteLine);
+        var running = scenario.RunEngineAsync(output.WriteLine, time);
         // The second request (after the tool turn) is the one the mock never answers; by then the
         // background job the tool started is running.
-        var requests = await scenario.Mock.WaitForRequestsAsync(2, TimeSpan.FromSeconds(30));
+        var requests = await scenario.Mock.WaitForRequestsAsync(2, RealClaudeScenario.RunLimit);
         var jobPid = int.Parse(StartedJob().Match(requests[1].Body).Groups[1].Value, CultureInfo.InvariantCulture);
         Assert.True(ProcessProbe.IsAlive(jobPid), $"The tool's background job {jobPid} is not running.");
+        Assert.False(running.IsCompleted, "The run ended before its timeout.");
+        time.Advance(RealClaudeScenarios.SilentApiTimeout);
+        // The timeout has expired: claude got SIGTERM. The grace period runs on the same clock: let it pass while
+        // claude has not exited, never beyond it (then the engine kills the tree).
+        for (var grace = TimeSpan.Zero; grace < RealClaudeScenario.GracePeriod && await Task.WhenAny(running, Task.Delay(100)) != running; grace += GraceStep)
+        {
+            time.Advance(GraceStep);
+        }
+
         var run = await running;
 
         await scenario.AssertRunAsExpectedAsync();
@@ -113,6 +125,8 @@ public sealed partial class EngineFailureRealClaudeTests(ITestOutputHelper outpu
         Assert.Equal(RealClaudeScenarios.ToolLoopMaxTurns, scenario.Mock.MessageRequests.Count);
         Assert.Empty(run.EventsOf<PromptRetrying>());
     }
+
+    private static readonly TimeSpan GraceStep = TimeSpan.FromMilliseconds(100);
 
     [GeneratedRegex(@"started-(\d+)")]
     private static partial Regex StartedJob();

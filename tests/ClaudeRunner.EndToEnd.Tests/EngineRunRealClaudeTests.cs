@@ -22,7 +22,7 @@ public sealed class EngineRunRealClaudeTests(ITestOutputHelper output)
 
         Assert.Equal("All 8 prompts succeeded", run.Summary.Headline);
         var summaryFile = await scenario.AssertRunAsExpectedAsync();
-        // Each of the 8 claude processes is one session at the mock; with 4 s per answer, the four slots of a wave overlap even on a busy machine.
+        // Each of the 8 claude processes is one session at the mock; the mock answers only once four wait at once (in waves), so the four slots overlap however busy the machine is.
         Assert.Equal(RealClaudeScenarios.ParallelPrompts, scenario.Mock.MessageRequests.Select(r => r.SessionId).Distinct().Count());
         Assert.Equal(RealClaudeScenarios.ParallelLimit, scenario.Mock.MaxConcurrentSessions());
         Assert.Equal(RealClaudeScenarios.ParallelLimit, run.EventsOf<RunStarted>().Single().MaxParallel);

@@ -7,7 +7,7 @@ internal static class FrontEndChecks
 {
     /// <summary>
     /// The front end passed <see cref="RealClaudeScenario.MaxParallel"/> on: where the scenario has more prompts than
-    /// that (the parallel scenario: 8 prompts whose answers take 4 s), the mock saw exactly that many claude sessions at
+    /// that (the parallel scenario: 8 prompts the mock answers in waves of 4), the mock saw exactly that many claude sessions at
     /// once, so the limit was both reached and never exceeded. A scenario with fewer prompts can neither reach nor
     /// exceed it, so it proves nothing about the limit and is not checked.
     /// </summary>

@@ -5,7 +5,9 @@ namespace ClaudeRunner.Tests;
 
 /// <summary>
 /// Packs ClaudeRunner.MSBuild into a folder feed and runs `dotnet build` on a project that references
-/// the package, with FakeClaude as claude. Slow (a pack and four builds): the only test of its kind.
+/// the package, with FakeClaude as claude. Slow (a pack and four builds): the only test of its kind. The pack
+/// packages the build under test (<c>--no-build</c>); its unique version keeps NuGet from using a package
+/// restored by an earlier run.
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed class PackageEndToEndTests : IDisposable
@@ -19,7 +21,7 @@ public sealed class PackageEndToEndTests : IDisposable
     public async Task The_packed_task_runs_from_a_PackageReference_fails_the_build_on_a_failing_prompt_and_the_declarative_target_is_incremental()
     {
         var feed = Path.Combine(_scratch.Directory, "feed");
-        var pack = await DotnetCli.RunAsync(DotnetCli.RepositoryRoot, "pack", "src/ClaudeRunner.MSBuild", "-o", feed, $"-p:Version={Version}", "-nr:false");
+        var pack = await DotnetCli.RunAsync(DotnetCli.RepositoryRoot, "pack", "src/ClaudeRunner.MSBuild", "--no-build", "-c", DotnetCli.Configuration, "-o", feed, $"-p:Version={Version}", "-nr:false");
         Assert.True(pack.ExitCode == 0, pack.Output);
 
         var project = Directory.CreateDirectory(Path.Combine(_scratch.Directory, "consumer")).FullName;

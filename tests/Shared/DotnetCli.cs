@@ -8,6 +8,17 @@ public static class DotnetCli
     /// <summary>The repository: the directory of ClaudeRunner.sln above the test binaries.</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
+    /// <summary>
+    /// The configuration the tests (and so the projects they reference) were built in: what a test packs with
+    /// <c>--no-build</c>, so that it packages the build under test instead of compiling the projects again
+    /// (<c>dotnet pack</c> defaults to Release, a second build of every referenced project).
+    /// </summary>
+#if DEBUG
+    public const string Configuration = "Debug";
+#else
+    public const string Configuration = "Release";
+#endif
+
     /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/> and returns its exit code and its output (stdout, then stderr).</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string directory, params string[] arguments)
     {

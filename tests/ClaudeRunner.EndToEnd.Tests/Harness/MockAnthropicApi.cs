@@ -357,6 +357,11 @@ public sealed class MockAnthropicApi : IAsyncDisposable
         }
 
         var response = behaviour.Respond(request);
+        if (response.WaitFor is { } waitFor)
+        {
+            await waitFor(token).ConfigureAwait(false);
+        }
+
         if (response.Delay > TimeSpan.Zero)
         {
             await Task.Delay(response.Delay, token).ConfigureAwait(false);

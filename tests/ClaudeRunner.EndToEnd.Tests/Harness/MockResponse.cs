@@ -10,6 +10,12 @@ public abstract record MockResponse
     /// <summary>Wait this long before answering (before the status line and headers).</summary>
     public TimeSpan Delay { get; init; }
 
+    /// <summary>
+    /// An event to wait for before <see cref="Delay"/> starts (e.g. <see cref="MockWaves.JoinAsync"/>), given the
+    /// request's cancellation (the client went away or the mock stops); none by default.
+    /// </summary>
+    public Func<CancellationToken, Task>? WaitFor { get; init; }
+
     /// <summary>A normal assistant message with one text block, <c>stop_reason: "end_turn"</c>.</summary>
     public static MockTextResponse Reply(string text) => new(text);
 

@@ -147,8 +147,10 @@ public sealed class RealClaudeScenario : IAsyncDisposable
     }
 
     /// <summary>The engine's request for this scenario, as a front end would build it from the same inputs.</summary>
-    public RunRequest EngineRequest() => new()
+    /// <param name="time">The run's clock (timeouts, grace period, backoff, durations); the system clock when null.</param>
+    public RunRequest EngineRequest(TimeProvider? time = null) => new()
     {
+        TimeProvider = time ?? TimeProvider.System,
         Sources = [PromptSource.FromFile(PromptsFile)],
         BaseDirectory = Directory,
         ClaudePath = ClaudePath,
@@ -159,12 +161,15 @@ public sealed class RealClaudeScenario : IAsyncDisposable
         GracePeriod = GracePeriod,
     };
 
-    /// <summary>Runs the scenario through <see cref="ClaudeRunnerEngine.RunAsync"/>; <paramref name="log"/> receives <see cref="Describe"/> of the run.</summary>
-    public async Task<EngineRun> RunEngineAsync(Action<string>? log = null)
+    /// <summary>
+    /// Runs the scenario through <see cref="ClaudeRunnerEngine.RunAsync"/>, on <paramref name="time"/> if given (a test
+    /// that moves the clock itself); <paramref name="log"/> receives <see cref="Describe"/> of the run.
+    /// </summary>
+    public async Task<EngineRun> RunEngineAsync(Action<string>? log = null, TimeProvider? time = null)
     {
         var events = new EventList();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var summary = await ClaudeRunnerEngine.RunAsync(EngineRequest(), events).WaitAsync(RunLimit).ConfigureAwait(false);
+        var summary = await ClaudeRunnerEngine.RunAsync(EngineRequest(time), events).WaitAsync(RunLimit).ConfigureAwait(false);
         var run = new EngineRun(summary, events.Events, clock.Elapsed);
         log?.Invoke(Describe(run));
         return run;

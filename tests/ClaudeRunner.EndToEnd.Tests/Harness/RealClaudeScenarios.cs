@@ -26,8 +26,12 @@ public static class RealClaudeScenarios
     /// <summary>The parallelism of <see cref="ParallelAsync"/>.</summary>
     public const int ParallelLimit = 4;
 
-    /// <summary>How long the mock takes to answer each prompt of <see cref="ParallelAsync"/>, so that a full set of slots overlaps.</summary>
-    public static readonly TimeSpan ParallelReplyDelay = TimeSpan.FromSeconds(4);
+    /// <summary>
+    /// How long the mock still holds the answers of <see cref="ParallelAsync"/> once all <see cref="ParallelLimit"/>
+    /// slots are busy (a wave of <see cref="MockWaves"/>): a run that started more processes than the limit (they
+    /// start together with the ones that fill the wave) shows them as further sessions in flight within it.
+    /// </summary>
+    public static readonly TimeSpan ParallelHold = TimeSpan.FromSeconds(1);
 
     /// <summary>The per-prompt timeout of <see cref="SilentApiAsync"/>.</summary>
     public static readonly TimeSpan SilentApiTimeout = TimeSpan.FromSeconds(3);
@@ -69,14 +73,19 @@ public static class RealClaudeScenarios
     /// <summary>The id of prompt <paramref name="number"/> (1-based) of <see cref="ParallelAsync"/>.</summary>
     public static string ParallelId(int number) => $"parallel-{number.ToString(CultureInfo.InvariantCulture)}";
 
-    /// <summary>8 prompts at MaxParallel 4, each answered after <see cref="ParallelReplyDelay"/> with its own text: all succeed.</summary>
+    /// <summary>
+    /// 8 prompts at MaxParallel 4, each answered with its own text in waves of 4 (<see cref="MockWaves"/>): no answer
+    /// comes before 4 claude processes wait for one, and then only after <see cref="ParallelHold"/>. All succeed.
+    /// </summary>
     public static async Task<RealClaudeScenario> ParallelAsync()
     {
         var scenario = await RealClaudeScenario.StartAsync(Sandboxed(maxRetries: 0)).ConfigureAwait(false);
         var numbers = Enumerable.Range(1, ParallelPrompts).ToList();
+        var waves = new MockWaves(ParallelLimit);
         foreach (var number in numbers)
         {
-            scenario.Mock.When(Marker(ParallelId(number)), MockBehaviour.Reply(ParallelReplyText(number), ParallelReplyDelay));
+            var reply = MockResponse.Reply(ParallelReplyText(number)) with { WaitFor = waves.JoinAsync, Delay = ParallelHold };
+            scenario.Mock.When(Marker(ParallelId(number)), MockBehaviour.Always(reply));
         }
 
         scenario.WritePrompts(
