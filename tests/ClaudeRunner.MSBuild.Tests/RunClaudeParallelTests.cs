@@ -111,14 +111,15 @@ public sealed class RunClaudeParallelTests : IDisposable
     [Fact]
     public void Items_that_name_files_become_one_prompt_per_file_with_its_path_in_the_text_and_the_results()
     {
-        foreach (var name in new[] { "a.cs", "b.cs", "c.cs", "obj/skip.cs" })
+        foreach (var name in new[] { "src/a.cs", "src/b.cs", "src/c.cs", "src/obj/skip.cs", "lib/extra.cs" })
         {
-            _scratch.WriteFile(Path.Combine("src", name), "class X {}");
+            _scratch.WriteFile(name, "class X {}");
         }
 
         var run = _build.WithProject($$"""
               <ItemGroup>
                 <ClaudePrompt Include="src/**/*.cs" Exclude="src/obj/**" Prompt="Write unit tests for {file} (%(Filename))" />
+                <ClaudePrompt Include="lib/extra.cs" Id="extra-tests" Prompt="Test {fileName} in {dir}" />
               </ItemGroup>
               <Target Name="Build">
                 <RunClaudeParallel Prompts="@(ClaudePrompt)" {{_scratch.FakeClaudeAttributes()}}>
@@ -130,10 +131,12 @@ public sealed class RunClaudeParallelTests : IDisposable
 
         Assert.True(run.Succeeded, run.Log);
         Assert.Equal(
-            ["Write unit tests for src/a.cs (a)", "Write unit tests for src/b.cs (b)", "Write unit tests for src/c.cs (c)"],
+            ["Test extra.cs in lib", "Write unit tests for src/a.cs (a)", "Write unit tests for src/b.cs (b)", "Write unit tests for src/c.cs (c)"],
             _scratch.Invocations().Select(i => System.Text.Encoding.UTF8.GetString(i.Prompt)).Order());
         var id = PromptIds.Derive("Write unit tests for {file} (a)");
         Assert.Contains($"RESULT {id}--src-a-cs Succeeded", run.HighMessages);
+        // An item with Id metadata keeps that id exactly.
+        Assert.Contains("RESULT extra-tests Succeeded", run.HighMessages);
     }
 
     [Fact]
