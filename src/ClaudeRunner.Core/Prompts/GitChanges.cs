@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ClaudeRunner;
 
 /// <summary>
@@ -33,37 +31,7 @@ internal static class GitChanges
         return (new HashSet<string>(changed.Output.Split('\0', StringSplitOptions.RemoveEmptyEntries).Concat(untracked.Output.Split('\0', StringSplitOptions.RemoveEmptyEntries)), StringComparer.Ordinal), null);
     }
 
-    private static GitResult? Git(string directory, params string[] arguments)
-    {
-        var startInfo = new ProcessStartInfo("git")
-        {
-            WorkingDirectory = directory,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            startInfo.ArgumentList.Add(argument);
-        }
-
-        // git would print paths with non-ASCII bytes quoted; -z output is raw, and raw is UTF-8.
-        startInfo.StandardOutputEncoding = System.Text.Encoding.UTF8;
-        try
-        {
-            using var process = Process.Start(startInfo)!;
-            process.StandardInput.Close();
-            var error = process.StandardError.ReadToEndAsync();
-            var output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return new GitResult(process.ExitCode, output, error.GetAwaiter().GetResult());
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;
-        }
-    }
-
-    private sealed record GitResult(int ExitCode, string Output, string Error);
+    // Far longer than any diff takes; a git that hangs (a lock, a credential prompt) must not hang the planning.
+    private static OneShotResult? Git(string directory, params string[] arguments) =>
+        OneShotProcess.Run("git", arguments, directory, TimeSpan.FromMinutes(2));
 }
