@@ -62,10 +62,29 @@ public sealed partial class DotnetCakeEndToEndTests(PackedAddIn addIn) : IClassF
         }
     }
 
+    [Fact]
+    public async Task A_second_dotnet_cake_with_nothing_changed_starts_no_claude_and_reports_the_prompts_up_to_date()
+    {
+        var directory = PrepareExample("""{ "prompts": ["@fake\nhello", { "id": "second", "prompt": "@fake\nworld" }] }""");
+
+        var first = await StartCake(directory).Completion;
+        var startsOfFirstRun = _scratch.Invocations().Count;
+        var second = await StartCake(directory).Completion;
+
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.Equal(2, startsOfFirstRun);
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Contains("All 2 prompts succeeded (2 up to date)", second.Output, StringComparison.Ordinal);
+        Assert.Contains("second up to date (", second.Output, StringComparison.Ordinal);
+        Assert.Equal(startsOfFirstRun, _scratch.Invocations().Count);
+    }
+
     private Task<CakeRun> RunExampleAsync(string promptsJson) => StartExample(promptsJson).Completion;
 
-    /// <summary>Copies examples/cake/build.cake beside a nuget.config of the feed and the tool manifest, and starts <c>dotnet cake</c> on it.</summary>
-    private RunningCake StartExample(string promptsJson)
+    private RunningCake StartExample(string promptsJson) => StartCake(PrepareExample(promptsJson));
+
+    /// <summary>Copies examples/cake/build.cake beside a nuget.config of the feed, the tool manifest and the prompts.</summary>
+    private string PrepareExample(string promptsJson)
     {
         var directory = Directory.CreateDirectory(Path.Combine(_scratch.Directory, "script")).FullName;
         File.Copy(Path.Combine(PackedAddIn.RepositoryRoot, "examples", "cake", "build.cake"), Path.Combine(directory, "build.cake"));
@@ -81,7 +100,12 @@ public sealed partial class DotnetCakeEndToEndTests(PackedAddIn addIn) : IClassF
             </configuration>
             """);
         File.WriteAllText(Path.Combine(directory, "prompts.json"), promptsJson);
+        return directory;
+    }
 
+    /// <summary>Starts <c>dotnet cake</c> on the example in <paramref name="directory"/>.</summary>
+    private RunningCake StartCake(string directory)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = directory,
