@@ -19,6 +19,7 @@ internal sealed class LiveDisplay(IAnsiConsole console) : IRunObserver
     private int _failed;
     private DateTimeOffset? _start;
     private TimeSpan? _eta;
+    private ConcurrencyChanged? _concurrency;
 
     /// <summary>Whether standard output is an interactive terminal that understands ANSI codes (not CI, not a pipe).</summary>
     public static bool IsAvailable =>
@@ -54,6 +55,9 @@ internal sealed class LiveDisplay(IAnsiConsole console) : IRunObserver
                     break;
                 case Heartbeat heartbeat:
                     _eta = heartbeat.Eta;
+                    break;
+                case ConcurrencyChanged change:
+                    _concurrency = change;
                     break;
                 default:
                     break;
@@ -118,7 +122,8 @@ internal sealed class LiveDisplay(IAnsiConsole console) : IRunObserver
             var elapsed = _start is { } start ? now - start : TimeSpan.Zero;
             var eta = _done == _total ? string.Empty : $" · ETA {(_eta is { } known ? OptionText.FormatDuration(known) : "unknown")}";
             var failed = _failed > 0 ? $", [red]{_failed} failed[/]" : string.Empty;
-            var header = new Markup($"[bold]{_done}/{_total} done[/]{failed}, {_running.Count} running · elapsed {OptionText.FormatDuration(elapsed)}{eta}");
+            var concurrency = _concurrency is { } change ? $" · {Markup.Escape(change.ToString())}" : string.Empty;
+            var header = new Markup($"[bold]{_done}/{_total} done[/]{failed}, {_running.Count} running · elapsed {OptionText.FormatDuration(elapsed)}{eta}{concurrency}");
             if (_running.Count == 0)
             {
                 return header;

@@ -33,6 +33,9 @@ public enum Outcome
     /// <summary>claude could not be started, or refused to start (not found, not executable, bad arguments, root with skip-permissions).</summary>
     LaunchFailed,
 
+    /// <summary>The account's usage or spend limit is reached (claude's "You've hit your limit · resets …"): not retried, and the run starts no new prompt.</summary>
+    UsageLimited,
+
     /// <summary>A success: the prompt's key (its text, options, inputs and claude's version) has a recorded success, so nothing ran.</summary>
     UpToDate,
 }

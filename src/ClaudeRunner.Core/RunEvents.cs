@@ -43,6 +43,21 @@ public sealed record PromptStarted(DateTimeOffset Time, Prompt Prompt, int Attem
 /// <param name="Message">Why it failed.</param>
 public sealed record PromptRetrying(DateTimeOffset Time, Prompt Prompt, int NextAttempt, int MaxAttempts, TimeSpan Delay, Outcome Reason, string Message) : RunEvent(Time);
 
+/// <summary>The run's concurrency limit changed (adaptive concurrency): the API signalled congestion, or a success let it grow.</summary>
+/// <param name="Time">When.</param>
+/// <param name="From">The limit before.</param>
+/// <param name="To">The limit now.</param>
+/// <param name="Reason">"API rate limited (429)", "API overloaded (529)" or "success".</param>
+/// <param name="NextStartIn">How long no prompt starts (the delay the API announced); null when nothing waits.</param>
+public sealed record ConcurrencyChanged(DateTimeOffset Time, int From, int To, string Reason, TimeSpan? NextStartIn) : RunEvent(Time)
+{
+    /// <summary>"API rate limited (429): concurrency 8 → 4, next start in 12s", or "concurrency 5 → 6".</summary>
+    public override string ToString() =>
+        To < From
+            ? $"{Reason}: concurrency {From} → {To}{(NextStartIn is { } wait && wait > TimeSpan.Zero ? $", next start in {OptionText.FormatDuration(wait)}" : string.Empty)}"
+            : $"concurrency {From} → {To}";
+}
+
 /// <summary>What kind of output a <see cref="PromptOutput"/> carries.</summary>
 public enum PromptOutputKind
 {

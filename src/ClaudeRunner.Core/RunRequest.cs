@@ -63,6 +63,13 @@ public sealed record RunRequest
     /// <summary>On the first prompt that fails for good, start nothing new; running prompts finish.</summary>
     public bool FailFast { get; init; }
 
+    /// <summary>
+    /// Whether the concurrency limit adapts to the API (README "Adaptive concurrency"): it starts at
+    /// <see cref="DefaultMaxParallel"/>, halves on claude's 429/529 signals and grows by one per success up to
+    /// <see cref="MaxParallel"/>. Off: MaxParallel from the start, whatever the API says (for users with their own gateway).
+    /// </summary>
+    public bool AdaptiveConcurrency { get; init; } = true;
+
     /// <summary>The directory of the per-prompt logs; default <c>claude-logs</c> under <see cref="BaseDirectory"/>.</summary>
     public string? LogDirectory { get; init; }
 

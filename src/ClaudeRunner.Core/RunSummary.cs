@@ -27,6 +27,12 @@ public sealed record RunSummary
     /// <summary>Why a report (<see cref="SummaryFile"/>, <see cref="JUnitFile"/>) could not be written, one sentence each; empty when both were.</summary>
     public IReadOnlyList<string> ReportFailures { get; init; } = [];
 
+    /// <summary>What the concurrency limit did (adaptive concurrency); null for a dry run.</summary>
+    public ConcurrencyHistory? Concurrency { get; init; }
+
+    /// <summary>The API's usage or spend limit that stopped the run, in claude's words; null when none was reached.</summary>
+    public string? UsageLimit { get; init; }
+
     /// <summary>The wall-clock time of the run.</summary>
     public TimeSpan Duration => End - Start;
 
@@ -53,5 +59,13 @@ public sealed record RunSummary
         Results.Count == 0 ? "Nothing to do: no prompt to run"
         : AllSucceeded
             ? $"All {Results.Count} prompt{(Results.Count == 1 ? string.Empty : "s")} succeeded{(UpToDateCount > 0 ? $" ({UpToDateCount} up to date)" : string.Empty)}"
-            : $"{Results.Count - SucceededCount} of {Results.Count} prompt{(Results.Count == 1 ? string.Empty : "s")} failed";
+            : $"{Results.Count - SucceededCount} of {Results.Count} prompt{(Results.Count == 1 ? string.Empty : "s")} failed{(UsageLimit is { } limit ? $" (stopped at the API's usage limit: {limit})" : string.Empty)}";
 }
+
+/// <summary>The run's concurrency limit over time (see the README's "Adaptive concurrency").</summary>
+/// <param name="Initial">The limit the run started at.</param>
+/// <param name="Final">The limit when it ended.</param>
+/// <param name="Changes">Every change, in order.</param>
+/// <param name="RateLimitedSignals">429s claude met (its own retries and final errors).</param>
+/// <param name="OverloadedSignals">529s claude met.</param>
+public sealed record ConcurrencyHistory(int Initial, int Final, IReadOnlyList<ConcurrencyChanged> Changes, int RateLimitedSignals, int OverloadedSignals);

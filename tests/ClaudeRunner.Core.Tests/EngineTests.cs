@@ -226,7 +226,8 @@ public sealed class EngineTests : IDisposable
     public async Task The_next_attempt_waits_for_the_backoff_on_the_runs_clock()
     {
         var time = new FakeTimeProvider();
-        var request = FakeRuns.Request(_scratch, [new PromptInput("@fake fail_first=1", Options: new PromptOptions { Retries = 1 })]) with { TimeProvider = time };
+        // Without adaptation: the 529 would also pause starts for the delay claude announced (see AdaptiveConcurrencyTests).
+        var request = FakeRuns.Request(_scratch, [new PromptInput("@fake fail_first=1", Options: new PromptOptions { Retries = 1 })]) with { TimeProvider = time, AdaptiveConcurrency = false };
         var observer = new RecordingObserver();
         var run = FakeRuns.RunAsync(request, observer);
 

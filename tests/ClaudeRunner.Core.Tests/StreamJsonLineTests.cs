@@ -88,6 +88,15 @@ public sealed class StreamJsonLineTests
     }
 
     [Theory]
+    [InlineData("""{"type":"rate_limit_event","rate_limit_info":{"status":"allowed_warning","utilization":0.91,"resetsAt":1764620000,"rateLimitType":"five_hour"}}""", "allowed_warning")]
+    [InlineData("""{"type":"rate_limit_event","rate_limit_info":{"status":"rejected"}}""", "rejected")]
+    [InlineData("""{"type":"rate_limit_event","rate_limit_info":null}""", null)]
+    public void A_rate_limit_event_gives_the_accounts_usage_status(string line, string? status)
+    {
+        Assert.Equal(new StreamJsonLine.RateLimitEvent(status), StreamJsonLine.Read(line));
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("plain text from a wrapper script")]
     [InlineData("""{"type":"result","subtype":"success""")]
@@ -96,7 +105,6 @@ public sealed class StreamJsonLineTests
     [InlineData("""[{"type":"result"}]""")]
     [InlineData("""{"type":"user","message":{"content":[{"type":"tool_result","content":"{\"type\":\"result\"}"}]}}""")]
     [InlineData("""{"type":"system","subtype":"compact_boundary"}""")]
-    [InlineData("""{"type":"rate_limit_event","rate_limit_info":{"status":"allowed"}}""")]
     [InlineData("""{"outer":{"type":"result"},"type":"assistant2"}""")]
     public void Lines_the_runner_has_no_use_for_are_unknown(string line)
     {

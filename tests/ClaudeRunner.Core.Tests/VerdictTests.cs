@@ -34,6 +34,28 @@ public sealed class VerdictTests
     }
 
     [Theory]
+    [InlineData(429, "usage_limit_reached", "You've hit your 5-hour limit · resets 8:38pm (UTC)")]
+    [InlineData(429, "rate_limit_error", "You've hit your weekly limit · resets Dec 3, 9am (UTC)")]
+    [InlineData(null, null, "Claude AI usage limit reached|1764620000")]
+    [InlineData(429, null, "API Error: 429 your organization's spend limit has been reached")]
+    [InlineData(400, "usage_limit_reached", "limit")]
+    public void A_usage_or_spend_limit_is_not_a_rate_limit_and_its_message_names_the_limit(int? status, string? type, string text)
+    {
+        var verdict = Verdict.Of(1, Result() with { IsError = true, ApiErrorStatus = status, ApiErrorType = type, Text = text }, string.Empty, skippedPermissions: true);
+
+        Assert.Equal(new Verdict(Outcome.UsageLimited, $"The API's usage limit is reached ({text}): not retried, and the run starts no new prompt."), verdict);
+        Assert.False(verdict.Outcome.IsTransient(retryTimeouts: true));
+    }
+
+    [Fact]
+    public void A_429_without_usage_limit_words_stays_a_rate_limit()
+    {
+        var verdict = Verdict.Of(1, Result() with { IsError = true, ApiErrorStatus = 429, ApiErrorType = "rate_limit_error", Text = "API Error: 429 rate_limit_error: Number of requests has exceeded your per-minute rate limit" }, string.Empty, skippedPermissions: true);
+
+        Assert.Equal(Outcome.RateLimited, verdict.Outcome);
+    }
+
+    [Theory]
     [InlineData(429, null, Outcome.RateLimited)]
     [InlineData(529, null, Outcome.Overloaded)]
     [InlineData(500, null, Outcome.ServerError)]

@@ -27,6 +27,7 @@ internal static class FrontEndChecks
         Outcome.AuthFailed => "CCR005",
         Outcome.TimedOut => "CCR006",
         Outcome.LaunchFailed => "CCR009",
+        Outcome.UsageLimited => "CCR013",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "No scenario ends with this outcome."),
     };
 }

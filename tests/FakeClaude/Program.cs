@@ -200,6 +200,18 @@ internal static class Program
             Bulk(output, script);
         }
 
+        // The "request": with server_limit it needs one of the server's slots for its whole answer.
+        using var serverSlot = script.ServerLimit > 0 ? ServerLimit.Admit(script.ServerLimit, script.ServerRetries, script.RetryMs, streaming ? output : null) : null;
+        if (script.ServerLimit > 0 && serverSlot is null)
+        {
+            apiError ??= 429;
+        }
+
+        if (streaming && script.RateLimitEvent is { } usageStatus)
+        {
+            output.RateLimitEvent(usageStatus);
+        }
+
         var result = Outcome(line, script, apiError, promptText, prompt.Length);
         if (streaming && apiError is null)
         {

@@ -42,6 +42,10 @@ internal sealed class Script
     public bool RootRefusal { get; private set; }
     public bool Echo { get; private set; }
     public int Barrier { get; private set; }
+    public int ServerLimit { get; private set; }
+    public int ServerRetries { get; private set; } = 10;
+    public int RetryMs { get; private set; } = 100;
+    public string? RateLimitEvent { get; private set; }
 
     private static readonly string[] Subtypes = ["success", "error_max_turns", "error_max_budget_usd", "error_during_execution"];
 
@@ -132,6 +136,10 @@ internal sealed class Script
             case "root_refusal": RootRefusal = Flag(key, value, source); break;
             case "echo": Echo = Flag(key, value, source); break;
             case "barrier": Barrier = Number<int>(key, value, source); break;
+            case "server_limit": ServerLimit = Number<int>(key, value, source); break;
+            case "server_retries": ServerRetries = Number<int>(key, value, source); break;
+            case "retry_ms": RetryMs = Number<int>(key, value, source); break;
+            case "rate_limit_event": RateLimitEvent = Required(key, value, source); break;
             default: throw new ScriptException($"{source}: unknown directive '{key}'");
         }
     }

@@ -126,14 +126,28 @@ internal sealed class StreamJson(Stream stdout, string sessionId, string model)
         w.WriteString("uuid", Guid.NewGuid().ToString());
     }
 
+    /// <summary>The account's usage status a subscription login reports after each response.</summary>
+    public void RateLimitEvent(string status) => Line(w =>
+    {
+        w.WriteString("type", "rate_limit_event");
+        w.WriteStartObject("rate_limit_info");
+        w.WriteString("status", status);
+        w.WriteNumber("utilization", status == "allowed" ? 0.2 : 0.95);
+        w.WriteNumber("resetsAt", 1764620000);
+        w.WriteString("rateLimitType", "five_hour");
+        w.WriteEndObject();
+        w.WriteString("session_id", sessionId);
+        w.WriteString("uuid", Guid.NewGuid().ToString());
+    });
+
     /// <summary>The retry notice the CLI prints before giving up on an API error.</summary>
-    public void ApiRetry(int status) => Line(w =>
+    public void ApiRetry(int status, int attempt = 1, int maxRetries = 10, int retryDelayMs = 1243) => Line(w =>
     {
         w.WriteString("type", "system");
         w.WriteString("subtype", "api_retry");
-        w.WriteNumber("attempt", 1);
-        w.WriteNumber("max_retries", 10);
-        w.WriteNumber("retry_delay_ms", 1243);
+        w.WriteNumber("attempt", attempt);
+        w.WriteNumber("max_retries", maxRetries);
+        w.WriteNumber("retry_delay_ms", retryDelayMs);
         w.WriteNumber("error_status", status);
         w.WriteString("error", status switch
         {

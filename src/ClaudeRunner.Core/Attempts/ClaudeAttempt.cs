@@ -228,6 +228,14 @@ internal sealed class ClaudeAttempt
                 break;
             case StreamJsonLine.ApiRetry retry:
                 _output.Output(PromptOutputKind.ClaudeRetry, _redactor.Redact(retry.Describe()));
+                if (retry.ErrorStatus is 429 or 529)
+                {
+                    _output.ApiCongestion(retry.ErrorStatus.Value, retry.DelayMs is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
+                }
+
+                break;
+            case StreamJsonLine.RateLimitEvent { Status: { } status }:
+                _output.UsageStatus(status);
                 break;
         }
     }

@@ -4,4 +4,10 @@ namespace ClaudeRunner;
 internal interface IAttemptOutput
 {
     void Output(PromptOutputKind kind, string text);
+
+    /// <summary>claude met a 429 or 529 and retries by itself after <paramref name="retryDelay"/>.</summary>
+    void ApiCongestion(int status, TimeSpan? retryDelay);
+
+    /// <summary>claude's <c>rate_limit_event</c> status.</summary>
+    void UsageStatus(string status);
 }

@@ -18,7 +18,7 @@ internal abstract record StreamJsonLine
     // Other lines only feed progress events: a huge one (a tool's output echoed back) is not worth a parse.
     private const int MaxProgressLength = 64 * 1024;
 
-    private static readonly string[] KnownTypes = ["result", "assistant", "system"];
+    private static readonly string[] KnownTypes = ["result", "assistant", "system", "rate_limit_event"];
 
     private StreamJsonLine()
     {
@@ -51,6 +51,7 @@ internal abstract record StreamJsonLine
             {
                 "result" => new Result(ReadResult(root)),
                 "assistant" => ReadAssistant(root),
+                "rate_limit_event" => new RateLimitEvent(root.TryGetProperty("rate_limit_info", out var info) && info.ValueKind == JsonValueKind.Object ? String(info, "status") : null),
                 _ => ReadSystem(root),
             };
         }
@@ -136,7 +137,7 @@ internal abstract record StreamJsonLine
             ? new TokenUsage(Long(usage, "input_tokens") ?? 0, Long(usage, "output_tokens") ?? 0, Long(usage, "cache_creation_input_tokens") ?? 0, Long(usage, "cache_read_input_tokens") ?? 0)
             : null,
         Int(root, "api_error_status"),
-        String(root, "api_error_type"),
+        String(root, "api_error_type") ?? String(root, "api_error"),
         root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array
             ? [.. errors.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText())]
             : []);
@@ -192,6 +193,9 @@ internal abstract record StreamJsonLine
 
         private static string Show(long? number) => number?.ToString(CultureInfo.InvariantCulture) ?? "?";
     }
+
+    /// <summary><c>rate_limit_event</c> (subscription logins): the account's usage status, <c>allowed</c>, <c>allowed_warning</c> or <c>rejected</c>.</summary>
+    public sealed record RateLimitEvent(string? Status) : StreamJsonLine;
 
     /// <summary>The final <c>result</c> line.</summary>
     public sealed record Result(ClaudeResult Value) : StreamJsonLine;

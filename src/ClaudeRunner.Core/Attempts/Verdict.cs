@@ -26,6 +26,10 @@ internal readonly record struct Verdict(Outcome Outcome, string Message)
     public static Verdict NotStartedFailFast(string failedPromptId) =>
         new(Outcome.Cancelled, $"Not started: fail-fast after '{failedPromptId}' failed.");
 
+    /// <summary>The API's usage limit was reached by another prompt, so this one never started.</summary>
+    public static Verdict NotStartedUsageLimit(string limit) =>
+        new(Outcome.Cancelled, $"Not started: the API's usage limit is reached ({limit}).");
+
     /// <summary>The claude executable could not be found before the run; no prompt starts.</summary>
     public static Verdict ClaudeNotFound(string reason) => new(Outcome.LaunchFailed, reason);
 
@@ -88,6 +92,11 @@ internal readonly record struct Verdict(Outcome Outcome, string Message)
             return exitCode == 0
                 ? new(Outcome.Succeeded, "Succeeded.")
                 : new(Outcome.Failed, $"claude reported success but exited with code {exitCode}.");
+        }
+
+        if (UsageLimits.Reached(result) is { } limit)
+        {
+            return new(Outcome.UsageLimited, $"The API's usage limit is reached ({limit}): not retried, and the run starts no new prompt.");
         }
 
         var detail = result.Text ?? (result.Errors.Count > 0 ? string.Join("; ", result.Errors) : result.Subtype);

@@ -32,6 +32,12 @@ internal static class RunReports
 
             json.WriteEndObject();
             json.WriteEndObject();
+            json.WriteString("usageLimit", summary.UsageLimit);
+            if (summary.Concurrency is { } concurrency)
+            {
+                WriteConcurrency(json, concurrency);
+            }
+
             json.WriteStartArray("prompts");
             foreach (var result in summary.Results)
             {
@@ -70,6 +76,29 @@ internal static class RunReports
             json.WriteEndArray();
             json.WriteEndObject();
         });
+
+    private static void WriteConcurrency(Utf8JsonWriter json, ConcurrencyHistory concurrency)
+    {
+        json.WriteStartObject("concurrency");
+        json.WriteNumber("initial", concurrency.Initial);
+        json.WriteNumber("final", concurrency.Final);
+        json.WriteNumber("rateLimitedSignals", concurrency.RateLimitedSignals);
+        json.WriteNumber("overloadedSignals", concurrency.OverloadedSignals);
+        json.WriteStartArray("changes");
+        foreach (var change in concurrency.Changes)
+        {
+            json.WriteStartObject();
+            json.WriteString("time", change.Time);
+            json.WriteNumber("from", change.From);
+            json.WriteNumber("to", change.To);
+            json.WriteString("reason", change.Reason);
+            WriteNumberOrNull(json, "nextStartInMs", change.NextStartIn is { } wait ? (int)wait.TotalMilliseconds : null);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
 
     public static void WriteJUnit(string path, RunSummary summary) =>
         OwnerOnlyFile.WriteAtomically(path, stream =>

@@ -19,6 +19,7 @@ internal sealed class PromptRun : IAttemptOutput
     private DateTimeOffset? _start;
     private DateTimeOffset? _end;
     private int _attempts;
+    private int _round;
     private decimal _cost;
     private TokenUsage _tokens = TokenUsage.Zero;
 
@@ -118,21 +119,55 @@ internal sealed class PromptRun : IAttemptOutput
     void IAttemptOutput.Output(PromptOutputKind kind, string text) =>
         _observer.Emit(new PromptOutput(_time.GetLocalNow(), Prompt, kind, text));
 
+    void IAttemptOutput.ApiCongestion(int status, TimeSpan? retryDelay) => _scheduler.Congested(status, retryDelay, _round);
+
+    void IAttemptOutput.UsageStatus(string status)
+    {
+        if (status == "rejected")
+        {
+            _scheduler.StopAtUsageLimit("claude reported the account's usage limit as rejected");
+        }
+        else
+        {
+            _scheduler.UsageStatus(status);
+        }
+    }
+
+    /// <summary>Tells the scheduler what the attempt's end says about the API: a success may raise the limit, a final 429/529 lowers it, a usage limit stops the run.</summary>
+    private void ReportToScheduler(AttemptResult attempt)
+    {
+        switch (attempt.Outcome)
+        {
+            case Outcome.Succeeded:
+                _scheduler.Succeeded();
+                break;
+            case Outcome.RateLimited or Outcome.Overloaded:
+                _scheduler.Congested(attempt.Outcome == Outcome.Overloaded ? 529 : 429, null, _round);
+                break;
+            case Outcome.UsageLimited when attempt.Result is { } result:
+                _scheduler.StopAtUsageLimit(UsageLimits.Reached(result) ?? attempt.Message);
+                break;
+        }
+    }
+
     /// <summary>The attempts; returns the last one's verdict, or why the prompt never started.</summary>
     private async Task<Verdict> RunAttemptsAsync(CancellationToken cancellation)
     {
         var retryPolicy = _plan.RetryPolicy;
         while (true)
         {
-            if (await _scheduler.EnterAsync().ConfigureAwait(false) is { } refusal)
+            var admission = await _scheduler.EnterAsync().ConfigureAwait(false);
+            if (admission.Refusal is { } refusal)
             {
                 return _last?.Verdict ?? refusal;
             }
 
+            _round = admission.Round;
             AttemptResult last;
             try
             {
                 last = await AttemptAsync(cancellation).ConfigureAwait(false);
+                ReportToScheduler(last);
                 if (!retryPolicy.ShouldRetry(last.Outcome, _attempts, _planned.Retries))
                 {
                     _scheduler.NoteFinal(Prompt.Id, last.Outcome);

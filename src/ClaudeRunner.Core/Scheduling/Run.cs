@@ -28,7 +28,9 @@ internal sealed class Run
         _observer.Emit(new RunStarted(start, [.. _plan.Prompts.Select(p => p.Prompt)], request.MaxParallel, request.ResolvedLogDirectory) { Warnings = _plan.Warnings });
 
         var results = new PromptResult[_plan.Prompts.Count];
-        using (var scheduler = new Scheduler(request.MaxParallel, request.FailFast, cancellation))
+        ConcurrencyHistory concurrency;
+        string? usageLimit;
+        using (var scheduler = new Scheduler(request, _observer, cancellation))
         using (var heartbeatStop = new CancellationTokenSource())
         {
             var heartbeat = new HeartbeatTimer(request.HeartbeatInterval, _time, startTimestamp, results.Length, scheduler, _observer).RunAsync(heartbeatStop.Token);
@@ -51,6 +53,9 @@ internal sealed class Run
                 await heartbeatStop.CancelAsync().ConfigureAwait(false);
                 await heartbeat.ConfigureAwait(false);
             }
+
+            concurrency = scheduler.History;
+            usageLimit = scheduler.UsageLimit;
         }
 
         var summary = new RunSummary
@@ -59,6 +64,8 @@ internal sealed class Run
             Start = start,
             End = _time.GetLocalNow(),
             Cancelled = cancellation.IsCancellationRequested,
+            Concurrency = concurrency,
+            UsageLimit = usageLimit,
             SummaryFile = request.ResolvedSummaryFile,
             JUnitFile = request.ResolvedJUnitFile,
         };

@@ -1,24 +1,35 @@
 namespace ClaudeRunner;
 
 /// <summary>
-/// The run's slots: at most MaxParallel attempts at once, a slot refilled the moment it frees (no batches),
-/// waiters served in the order they queued, and nothing new started after cancel or, with fail-fast, after
-/// the first prompt that failed for good. Counts the running attempts and the finished prompts.
+/// The run's slots: at most the concurrency limit of attempts at once (<see cref="AdaptiveConcurrency"/>, at most
+/// MaxParallel), a slot refilled the moment it frees (no batches), waiters served in the order they queued, no start
+/// while the API's announced retry delay runs, and nothing new started after cancel, after a usage limit, or, with
+/// fail-fast, after the first prompt that failed for good. Counts the running attempts and the finished prompts.
 /// </summary>
 internal sealed class Scheduler : IDisposable
 {
-    private readonly SemaphoreSlim _slots;
+    private readonly object _gate = new();
+    private readonly LinkedList<TaskCompletionSource<Admission>> _waiting = new();
+    private readonly AdaptiveConcurrency _limit;
     private readonly bool _failFast;
     private readonly CancellationToken _cancellation;
+    private readonly TimeProvider _time;
+    private readonly ObserverGate _observer;
+    private readonly CancellationTokenRegistration _onCancel;
+    private ITimer? _pauseTimer;
     private int _running;
     private int _done;
     private volatile string? _failFastCause;
+    private volatile string? _usageLimit;
 
-    public Scheduler(int maxParallel, bool failFast, CancellationToken cancellation)
+    public Scheduler(RunRequest request, ObserverGate observer, CancellationToken cancellation)
     {
-        _slots = new SemaphoreSlim(maxParallel);
-        _failFast = failFast;
+        _limit = new AdaptiveConcurrency(request.MaxParallel, request.AdaptiveConcurrency);
+        _failFast = request.FailFast;
         _cancellation = cancellation;
+        _time = request.TimeProvider;
+        _observer = observer;
+        _onCancel = cancellation.Register(() => Serve(null));
     }
 
     /// <summary>Attempts running now.</summary>
@@ -27,58 +38,164 @@ internal sealed class Scheduler : IDisposable
     /// <summary>Prompts done for good.</summary>
     public int Done => Volatile.Read(ref _done);
 
+    /// <summary>The API's usage or spend limit that stopped the run (claude's words), or null.</summary>
+    public string? UsageLimit => _usageLimit;
+
     /// <summary>Why no attempt may start now; null while one may.</summary>
     public Verdict? StartRefusal =>
         _cancellation.IsCancellationRequested ? Verdict.NotStartedCancelled
+        : _usageLimit is { } limit ? Verdict.NotStartedUsageLimit(limit)
         : _failFastCause is { } cause ? Verdict.NotStartedFailFast(cause)
         : null;
 
-    /// <summary>
-    /// Waits for a slot, in the order callers queued. Null when the caller got one (give it back with
-    /// <see cref="Leave"/>); otherwise why the attempt must not start.
-    /// </summary>
-    public async Task<Verdict?> EnterAsync()
+    /// <summary>What the concurrency limit did during the run.</summary>
+    public ConcurrencyHistory History
     {
-        try
+        get
         {
-            await _slots.WaitAsync(_cancellation).ConfigureAwait(false);
+            lock (_gate)
+            {
+                return new ConcurrencyHistory(_limit.Changes.Count > 0 ? _limit.Changes[0].From : _limit.Limit, _limit.Limit, [.. _limit.Changes], _limit.RateLimitedSignals, _limit.OverloadedSignals);
+            }
         }
-        catch (OperationCanceledException)
+    }
+
+    /// <summary>
+    /// Waits for a slot, in the order callers queued. The admission's refusal is null when the caller got one (give it
+    /// back with <see cref="Leave"/>); otherwise it says why the attempt must not start.
+    /// </summary>
+    public Task<Admission> EnterAsync()
+    {
+        var waiter = new TaskCompletionSource<Admission>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
         {
-            return Verdict.NotStartedCancelled;
+            _waiting.AddLast(waiter);
         }
 
-        // Fail-fast may have been noted while this caller waited.
-        if (StartRefusal is { } refusal)
-        {
-            _slots.Release();
-            return refusal;
-        }
-
-        Interlocked.Increment(ref _running);
-        return null;
+        Serve(null);
+        return waiter.Task;
     }
 
     /// <summary>Gives a slot back.</summary>
     public void Leave()
     {
         Interlocked.Decrement(ref _running);
-        _slots.Release();
+        Serve(null);
     }
 
+    /// <summary>An attempt admitted in <paramref name="admittedInRound"/> met a 429 or 529 (claude's own retry or its final error).</summary>
+    public void Congested(int status, TimeSpan? retryDelay, int admittedInRound) =>
+        Serve(limit => limit.Congested(status, retryDelay, admittedInRound, _time.GetLocalNow()));
+
+    /// <summary>An attempt succeeded; called before its slot is given back, so it counts as in use.</summary>
+    public void Succeeded() => Serve(limit => limit.Succeeded(Running, _time.GetLocalNow()));
+
+    /// <summary>claude's <c>rate_limit_event</c> status (subscription logins).</summary>
+    public void UsageStatus(string status) => Serve(limit =>
+    {
+        limit.UsageStatus(status);
+        return null;
+    });
+
     /// <summary>
-    /// Records a prompt's final outcome for fail-fast. Called before its slot is released, so the prompt
-    /// that gets the slot next already sees the failure and does not start.
+    /// Records a prompt's final outcome for fail-fast. Called before its slot is released, so the prompt that gets
+    /// the slot next already sees the failure and does not start.
     /// </summary>
     public void NoteFinal(string promptId, Outcome outcome)
     {
-        if (outcome != Outcome.Succeeded && _failFast && !_cancellation.IsCancellationRequested)
+        if (!outcome.IsSuccess() && _failFast && !_cancellation.IsCancellationRequested)
         {
             _failFastCause ??= promptId;
         }
     }
 
+    /// <summary>The API's usage limit is reached (claude's words): no attempt starts any more; running ones finish.</summary>
+    public void StopAtUsageLimit(string limit)
+    {
+        _usageLimit ??= limit;
+        Serve(null);
+    }
+
     public void PromptDone() => Interlocked.Increment(ref _done);
 
-    public void Dispose() => _slots.Dispose();
+    public void Dispose()
+    {
+        _onCancel.Dispose();
+        lock (_gate)
+        {
+            _pauseTimer?.Dispose();
+        }
+    }
+
+    /// <summary>Applies <paramref name="update"/> to the limit, then starts or refuses waiters in queue order; reports a change of the limit.</summary>
+    private void Serve(Func<AdaptiveConcurrency, ConcurrencyChanged?>? update)
+    {
+        ConcurrencyChanged? change;
+        var admitted = new List<(TaskCompletionSource<Admission> Waiter, Admission Admission)>();
+        lock (_gate)
+        {
+            change = update?.Invoke(_limit);
+            while (_waiting.First is { } first)
+            {
+                Admission admission;
+                if (StartRefusal is { } refusal)
+                {
+                    admission = new Admission(refusal, _limit.Round);
+                }
+                else if (Running < _limit.Limit && _limit.MayStart(_time.GetLocalNow()))
+                {
+                    Interlocked.Increment(ref _running);
+                    admission = new Admission(null, _limit.Round);
+                }
+                else
+                {
+                    ArmPauseTimer();
+                    break;
+                }
+
+                _waiting.RemoveFirst();
+                admitted.Add((first.Value, admission));
+            }
+        }
+
+        // Outside the lock: continuations run elsewhere, and the observer must never wait on the scheduler.
+        if (change is not null)
+        {
+            _observer.Emit(change);
+        }
+
+        foreach (var (waiter, admission) in admitted)
+        {
+            waiter.TrySetResult(admission);
+        }
+    }
+
+    /// <summary>While a pause holds the queue, a timer serves it again when the pause ends.</summary>
+    private void ArmPauseTimer()
+    {
+        if (_limit.PausedUntil is not { } until)
+        {
+            return;
+        }
+
+        var wait = until - _time.GetLocalNow();
+        if (wait <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        if (_pauseTimer is null)
+        {
+            _pauseTimer = _time.CreateTimer(_ => Serve(null), null, wait, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _pauseTimer.Change(wait, Timeout.InfiniteTimeSpan);
+        }
+    }
 }
+
+/// <summary>The answer to a wait for a slot.</summary>
+/// <param name="Refusal">Why the attempt must not start; null when it holds a slot.</param>
+/// <param name="Round">The concurrency limit's round it was admitted in (see <see cref="AdaptiveConcurrency.Round"/>).</param>
+internal readonly record struct Admission(Verdict? Refusal, int Round);
