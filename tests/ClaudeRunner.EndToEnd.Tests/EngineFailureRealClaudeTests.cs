@@ -33,6 +33,22 @@ public sealed partial class EngineFailureRealClaudeTests(ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task AServerThatAdmitsTwoAtOnce_HalvesTheConcurrencyOnClaudes429s_AndEveryPromptGetsThrough()
+    {
+        await using var scenario = await RealClaudeScenarios.ServerLimitAsync();
+
+        var run = await scenario.RunEngineAsync(output.WriteLine);
+
+        await scenario.AssertRunAsExpectedAsync();
+        var concurrency = run.Summary.Concurrency!;
+        Assert.True(concurrency.RateLimitedSignals > 0, scenario.Mock.Describe());
+        var fall = run.EventsOf<ConcurrencyChanged>().First(c => c.To < c.From);
+        Assert.Equal(("API rate limited (429)", 4, 2), (fall.Reason, fall.From, fall.To));
+        Assert.InRange(fall.NextStartIn!.Value, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(2));
+        Assert.True(scenario.Mock.MaxConcurrentSessions() <= 4, scenario.Mock.Describe());
+    }
+
+    [Fact]
     public async Task PersistentOverload_IsOverloaded_RetriedByTheRunner_ThenTheRunFailsNamingThePrompt()
     {
         await using var scenario = await RealClaudeScenarios.PersistentOverloadAsync();

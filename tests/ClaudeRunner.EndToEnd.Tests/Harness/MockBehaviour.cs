@@ -95,6 +95,30 @@ public sealed class MockBehaviour
     /// <summary>Every request gets a <c>Bash</c> tool call: the conversation never ends (use with <c>--max-turns</c>).</summary>
     public static MockBehaviour AlwaysToolUse(string command = "echo hi") => Always(MockResponse.Bash(command));
 
+    /// <summary>
+    /// A server that admits <paramref name="limit"/> requests at once: each admitted one is answered with
+    /// <paramref name="text"/> after <paramref name="answerTime"/>; one beyond the limit gets 429 with a
+    /// <c>retry-after</c> of <paramref name="retryAfter"/> at once. Share one instance between the prompts it limits.
+    /// </summary>
+    public static MockBehaviour AdmitAtOnce(int limit, TimeSpan answerTime, TimeSpan retryAfter, string text = MockAnthropicApi.DefaultReplyText)
+    {
+        var inFlight = 0;
+        var reply = MockResponse.Reply(text) with { Delay = answerTime };
+        var refusal = MockResponse.Error(429, retryAfter: retryAfter);
+        return new MockBehaviour((_, _) =>
+        {
+            if (Interlocked.Increment(ref inFlight) > limit)
+            {
+                Interlocked.Decrement(ref inFlight);
+                return refusal;
+            }
+
+            // The answer leaves the server when its delay is over.
+            _ = Task.Delay(answerTime).ContinueWith(_ => Interlocked.Decrement(ref inFlight), TaskScheduler.Default);
+            return reply;
+        });
+    }
+
     /// <summary>Applies <paramref name="delay"/> before every response of this behaviour.</summary>
     public MockBehaviour WithDelay(TimeSpan delay) =>
         new((_, request) => Respond(request) with { Delay = delay });

@@ -96,6 +96,27 @@ public static class RealClaudeScenarios
         return scenario;
     }
 
+    /// <summary>The prompts of <see cref="ServerLimitAsync"/>.</summary>
+    public const int ServerLimitPrompts = 8;
+
+    /// <summary>
+    /// 8 prompts at MaxParallel 8 against a server that admits 2 requests at once (each answered after 1 s) and
+    /// answers 429 with <c>retry-after: 1</c> beyond that: claude retries by itself, the run's limit adapts, all succeed.
+    /// Not part of <see cref="All"/>: it proves the engine's adaptation, which no front end changes.
+    /// </summary>
+    public static async Task<RealClaudeScenario> ServerLimitAsync()
+    {
+        var scenario = await RealClaudeScenario.StartAsync(Sandboxed(maxRetries: 10)).ConfigureAwait(false);
+        scenario.Mock.When("[server-limited]", MockBehaviour.AdmitAtOnce(2, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)));
+        var ids = Enumerable.Range(1, ServerLimitPrompts).Select(n => $"limited-{n.ToString(CultureInfo.InvariantCulture)}").ToList();
+        scenario.WritePrompts(
+            Defaults(retries: 0, timeout: TimeSpan.FromSeconds(50)),
+            [.. ids.Select(id => Prompt(id, "Say hi. [server-limited]"))],
+            [.. ids.Select(id => new ExpectedPrompt(id, Outcome.Succeeded, 1))],
+            ServerLimitPrompts);
+        return scenario;
+    }
+
     /// <summary>The API answers 429 twice, then the reply: claude's own retries absorb it, one attempt of ours.</summary>
     public static async Task<RealClaudeScenario> RateLimitedTwiceAsync()
     {
