@@ -26,8 +26,8 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
             case PromptRetrying retrying:
                 Write(Verbosity.Minimal, LogLevel.Warning, $"[{retrying.Prompt.Id}] {retrying.Reason}: {retrying.Message}; attempt {retrying.NextAttempt}/{retrying.MaxAttempts} in {OptionText.FormatDuration(retrying.Delay)}");
                 break;
-            case ConcurrencyChanged change:
-                Write(Verbosity.Normal, LogLevel.Information, change.ToString());
+            case ConcurrencyChanged or WaitingForMachineSlot:
+                Write(Verbosity.Normal, LogLevel.Information, runEvent.ToString());
                 break;
             case PromptOutput output:
                 Write(Verbosity.Diagnostic, LogLevel.Debug, $"[{output.Prompt.Id}] {output.Text}");

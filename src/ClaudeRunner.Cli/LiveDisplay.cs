@@ -45,6 +45,9 @@ internal sealed class LiveDisplay(IAnsiConsole console) : IRunObserver
                         $"attempt {retrying.NextAttempt}/{retrying.MaxAttempts} in {OptionText.FormatDuration(retrying.Delay)}",
                         $"{retrying.Reason}: {retrying.Message}");
                     break;
+                case WaitingForMachineSlot waiting:
+                    _running[waiting.Prompt.Id] = new RunningPrompt(waiting.Time, "waiting for a machine slot", waiting.ToString());
+                    break;
                 case PromptOutput output when _running.TryGetValue(output.Prompt.Id, out var prompt):
                     _running[output.Prompt.Id] = prompt with { Latest = output.Text };
                     break;

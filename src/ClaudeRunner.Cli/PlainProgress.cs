@@ -25,7 +25,7 @@ internal sealed class PlainProgress(TextWriter output) : IRunObserver
             PromptRetrying retrying => $"{retrying.Prompt.Id} retrying in {OptionText.FormatDuration(retrying.Delay)} (attempt {retrying.NextAttempt}/{retrying.MaxAttempts}) after {retrying.Reason}: {retrying.Message}",
             PromptFinished finished => ResultText.Finished(finished.Result),
             Heartbeat heartbeat => heartbeat.ToString(),
-            ConcurrencyChanged change => change.ToString(),
+            ConcurrencyChanged or WaitingForMachineSlot => runEvent.ToString(),
             RunFinished finished => ResultText.Totals(finished.Summary),
             _ => null,
         };

@@ -58,6 +58,16 @@ public sealed record ConcurrencyChanged(DateTimeOffset Time, int From, int To, s
             : $"concurrency {From} → {To}";
 }
 
+/// <summary>A prompt has its run's slot but waits for a machine slot (MachineMaxParallel): other claudes of this user hold them all.</summary>
+/// <param name="Time">When.</param>
+/// <param name="Prompt">The prompt.</param>
+/// <param name="Limit">The machine's limit.</param>
+public sealed record WaitingForMachineSlot(DateTimeOffset Time, Prompt Prompt, int Limit) : RunEvent(Time)
+{
+    /// <summary>"review-auth is waiting for a machine slot: 4 of 4 in use".</summary>
+    public override string ToString() => $"{Prompt.Id} is waiting for a machine slot: {Limit} of {Limit} in use";
+}
+
 /// <summary>What kind of output a <see cref="PromptOutput"/> carries.</summary>
 public enum PromptOutputKind
 {

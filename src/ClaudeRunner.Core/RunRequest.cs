@@ -70,6 +70,12 @@ public sealed record RunRequest
     /// </summary>
     public bool AdaptiveConcurrency { get; init; } = true;
 
+    /// <summary>
+    /// The most claude processes of all ClaudeRunner runs of this user on this machine at once (README "One budget per
+    /// machine"); null for no machine-wide limit. The environment variable <c>CLAUDE_RUNNER_MACHINE_MAX_PARALLEL</c> wins where set.
+    /// </summary>
+    public int? MachineMaxParallel { get; init; }
+
     /// <summary>The directory of the per-prompt logs; default <c>claude-logs</c> under <see cref="BaseDirectory"/>.</summary>
     public string? LogDirectory { get; init; }
 

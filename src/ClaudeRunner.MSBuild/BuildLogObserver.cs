@@ -52,8 +52,8 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
             case Heartbeat heartbeat:
                 High("{0}", heartbeat);
                 break;
-            case ConcurrencyChanged change:
-                High("{0}", change);
+            case ConcurrencyChanged or WaitingForMachineSlot:
+                High("{0}", runEvent);
                 break;
             case RunFinished { Summary: var summary }:
                 High("{0} in {1}, {2}. Summary: {3}", summary.Headline, OptionText.FormatDuration(summary.Duration), RunWording.Cost(summary.TotalCostUsd), summary.SummaryFile);

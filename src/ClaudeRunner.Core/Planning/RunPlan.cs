@@ -6,8 +6,9 @@ namespace ClaudeRunner;
 /// </summary>
 public sealed class RunPlan
 {
-    private RunPlan(RunRequest request, IReadOnlyList<PlannedPrompt> prompts, IReadOnlyList<InputError> warnings, string? claudePath, string? claudeNotFound, SecretRedactor redactor, ResultCache cache)
+    private RunPlan(RunRequest request, IReadOnlyList<PlannedPrompt> prompts, IReadOnlyList<InputError> warnings, string? claudePath, string? claudeNotFound, SecretRedactor redactor, ResultCache cache, MachineSlots? machineSlots)
     {
+        MachineSlots = machineSlots;
         Cache = cache;
         Request = request;
         Prompts = prompts;
@@ -43,6 +44,9 @@ public sealed class RunPlan
     /// <summary>Where successes are recorded by key.</summary>
     internal ResultCache Cache { get; }
 
+    /// <summary>The machine-wide budget of claude processes; null when none is set.</summary>
+    internal MachineSlots? MachineSlots { get; }
+
     /// <summary>When and after how long a failed attempt is retried.</summary>
     internal RetryPolicy RetryPolicy { get; }
 
@@ -51,6 +55,7 @@ public sealed class RunPlan
     internal static RunPlan Create(RunRequest request)
     {
         var set = Load(request);
+        var machineSlots = MachineSlots.For(request);
         var prompts = set.Prompts;
         var (claudePath, claudeNotFound) = ClaudeExecutable.Resolve(request.ClaudePath, request.BaseDirectory);
         var redactor = SecretRedactor.FromEnvironment(prompts.Select(p => p.Options.Env).OfType<IReadOnlyDictionary<string, string>>());
@@ -70,7 +75,7 @@ public sealed class RunPlan
         var checkedPrompts = claudePath is null
             ? [.. planned.Select(prompt => prompt with { Freshness = "not checked: claude was not found" })]
             : UpToDateCheck(request, [.. planned], claudePath, cache, warnings);
-        return new RunPlan(request, checkedPrompts, warnings, claudePath, claudeNotFound, redactor, cache);
+        return new RunPlan(request, checkedPrompts, warnings, claudePath, claudeNotFound, redactor, cache, machineSlots);
     }
 
     /// <summary>

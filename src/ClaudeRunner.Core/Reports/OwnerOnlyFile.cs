@@ -45,6 +45,23 @@ internal static partial class OwnerOnlyFile
         }
     }
 
+    /// <summary>
+    /// Creates a directory (0700) that must be ours: an existing one owned by another user (say, planted in the shared
+    /// temp directory) is refused, since its owner could take our locks or read what we keep there.
+    /// </summary>
+    /// <exception cref="IOException">The directory belongs to another user, or others may write to it.</exception>
+    public static void CreatePrivateDirectory(string path)
+    {
+        CreateDirectory(path);
+        if (!OperatingSystem.IsWindows() && !IsOwnedByUs(path))
+        {
+            throw new IOException($"The directory '{path}' belongs to another user: remove it, or choose another directory.");
+        }
+    }
+
+    /// <summary>The effective user id (0 on Windows, where it is not used).</summary>
+    public static uint UserId => OperatingSystem.IsWindows() ? 0 : GetEffectiveUserId();
+
     // 16K chars keeps the writer's char and byte buffers (32 and 48 kB) below the large-object threshold (85 kB):
     // a prompt opens two writers, and large-object buffers made every run of 10,000 prompts a series of gen2 collections.
     public static StreamWriter CreateText(string path) => new(CreateNew(path, replace: true), Utf8, bufferSize: 16 * 1024);

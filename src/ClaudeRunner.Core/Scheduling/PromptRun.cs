@@ -166,6 +166,12 @@ internal sealed class PromptRun : IAttemptOutput
             AttemptResult last;
             try
             {
+                using var machineSlot = await AcquireMachineSlotAsync(cancellation).ConfigureAwait(false);
+                if (machineSlot is null)
+                {
+                    return _last?.Verdict ?? Verdict.NotStartedCancelled;
+                }
+
                 last = await AttemptAsync(cancellation).ConfigureAwait(false);
                 ReportToScheduler(last);
                 if (!retryPolicy.ShouldRetry(last.Outcome, _attempts, _planned.Retries))
@@ -195,6 +201,24 @@ internal sealed class PromptRun : IAttemptOutput
             {
                 return last.Verdict;
             }
+        }
+    }
+
+    /// <summary>A machine slot when a machine-wide budget is set (a no-op hold otherwise); null when the run was cancelled while waiting.</summary>
+    private async Task<IDisposable?> AcquireMachineSlotAsync(CancellationToken cancellation)
+    {
+        if (_plan.MachineSlots is not { } slots)
+        {
+            return NoSlot.Instance;
+        }
+
+        try
+        {
+            return await slots.AcquireAsync(() => _observer.Emit(new WaitingForMachineSlot(_time.GetLocalNow(), Prompt, slots.Limit)), cancellation).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
         }
     }
 
@@ -235,4 +259,14 @@ internal sealed class PromptRun : IAttemptOutput
         LogFile = _log?.LogPath,
         StreamFile = _log?.StreamPath,
     };
+
+    /// <summary>The hold of a run without a machine-wide budget.</summary>
+    private sealed class NoSlot : IDisposable
+    {
+        public static NoSlot Instance { get; } = new();
+
+        public void Dispose()
+        {
+        }
+    }
 }
