@@ -21,6 +21,9 @@ public sealed record PromptResult
     /// <summary>Attempts made; 0 when the prompt never started.</summary>
     public int Attempts { get; init; }
 
+    /// <summary>The attempts (numbered from 1) that continued the previous attempt's conversation instead of starting over (ResumeOnRetry).</summary>
+    public IReadOnlyList<int> ResumedAttempts { get; init; } = [];
+
     /// <summary>When the first attempt started.</summary>
     public DateTimeOffset? Start { get; init; }
 

@@ -57,6 +57,12 @@ public sealed record RunRequest
     /// <summary>Whether <see cref="Outcome.TimedOut"/> is retried like the other transient outcomes.</summary>
     public bool RetryTimeouts { get; init; }
 
+    /// <summary>
+    /// Whether a retry continues the previous attempt's claude session as a fork (<c>--resume … --fork-session</c>) with a
+    /// short "continue" prompt, instead of starting over; a session claude cannot resume falls back to a fresh start.
+    /// </summary>
+    public bool ResumeOnRetry { get; init; } = true;
+
     /// <summary>How long claude gets to exit after SIGTERM before its whole process tree is killed.</summary>
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(5);
 

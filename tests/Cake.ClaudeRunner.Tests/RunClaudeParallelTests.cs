@@ -105,7 +105,7 @@ public sealed class RunClaudeParallelTests : IDisposable
         Assert.Equal(
             ["-p", "--output-format", "stream-json", "--verbose", "--model", "opus", "--max-turns", "7", "--max-budget-usd", "2.5", "--allowedTools", "Read", "Bash(git diff:*)",
              "--disallowedTools", "Write", "--append-system-prompt", "Be brief.", "--permission-mode", "plan", "--bare"],
-            invocation.Args);
+            invocation.ArgsWithoutSession);
         Assert.Equal("mint", invocation.Env["CR_TEST_FLAVOUR"]);
     }
 

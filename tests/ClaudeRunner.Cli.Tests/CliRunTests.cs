@@ -223,7 +223,7 @@ public sealed partial class CliRunTests : IDisposable
         Assert.Equal(
             ["-p", "--output-format", "stream-json", "--verbose", "--max-turns", "7", "--max-budget-usd", "2.5", "--allowedTools", "Read", "Bash(git diff:*)", "Edit",
              "--disallowedTools", "Write", "--append-system-prompt", "Be brief.", "--dangerously-skip-permissions", "--settings", "settings.json", "--bare"],
-            invocation.Args);
+            invocation.ArgsWithoutSession);
         Assert.Equal(("mint", "a=b"), (invocation.Env["CR_TEST_FLAVOUR"], invocation.Env["CR_TEST_EQUATION"]));
     }
 

@@ -36,7 +36,7 @@ public sealed class EngineTests : IDisposable
         var invocation = Assert.Single(_scratch.Invocations());
         Assert.Equal(
             ["-p", "--output-format", "stream-json", "--verbose", "--model", "opus", "--max-turns", "7", "--max-budget-usd", "2.5", "--allowedTools", "Read", "Bash(git diff:*)", "--append-system-prompt", "Be brief", "--dangerously-skip-permissions", "--bare"],
-            invocation.Args);
+            invocation.ArgsWithoutSession);
         Assert.Equal("@fake\nreview", Encoding.UTF8.GetString(invocation.Prompt));
         Assert.Equal(_scratch.Directory, invocation.Cwd);
     }
@@ -47,7 +47,7 @@ public sealed class EngineTests : IDisposable
         var request = FakeRuns.Request(_scratch, [new PromptInput("one", Options: new PromptOptions { PermissionMode = "plan" }), new PromptInput("two")]) with { DangerouslySkipPermissions = false };
         await FakeRuns.RunAsync(request);
         Assert.All(_scratch.Invocations(), i => Assert.DoesNotContain("--dangerously-skip-permissions", i.Args));
-        Assert.Contains(_scratch.Invocations(), i => i.Args.SequenceEqual(["-p", "--output-format", "stream-json", "--verbose", "--permission-mode", "plan"]));
+        Assert.Contains(_scratch.Invocations(), i => i.ArgsWithoutSession.SequenceEqual(["-p", "--output-format", "stream-json", "--verbose", "--permission-mode", "plan"]));
     }
 
     [Fact]

@@ -188,7 +188,7 @@ public sealed class RunClaudeParallelTests : IDisposable
         Assert.Equal(
             ["-p", "--output-format", "stream-json", "--verbose", "--max-turns", "7", "--max-budget-usd", "2.5", "--allowedTools", "Read", "Bash(git diff:*)",
              "--disallowedTools", "Write", "--append-system-prompt", "Be brief; cite files.", "--dangerously-skip-permissions", "--bare"],
-            invocation.Args);
+            invocation.ArgsWithoutSession);
         Assert.Equal("mint", invocation.Env["CR_TEST_FLAVOUR"]);
     }
 
@@ -470,7 +470,7 @@ public sealed class RunClaudeParallelTests : IDisposable
         Assert.Equal(
             ["-p", "--output-format", "stream-json", "--verbose", "--max-turns", "3", "--max-budget-usd", "1.5", "--allowedTools", "Read",
              "--disallowedTools", "Write", "--append-system-prompt", "Be brief.", "--dangerously-skip-permissions", "--bare"],
-            answers.Args);
+            answers.ArgsWithoutSession);
         // Two timeouts of 500 ms: the run lasts at least 1 s, ten heartbeats.
         Assert.Contains(run.HighMessages, m => m.Contains(" done, ", StringComparison.Ordinal) && m.Contains(" running", StringComparison.Ordinal));
     }

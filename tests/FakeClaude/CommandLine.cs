@@ -20,6 +20,10 @@ internal sealed class CommandLine
     public List<string>? Tools { get; private set; }
     public List<string> AddDirs { get; } = [];
     public string? PromptArgument { get; private set; }
+    public string? SessionId { get; private set; }
+    public string? Resume { get; private set; }
+    public bool ForkSession { get; private set; }
+    public bool NoSessionPersistence { get; private set; }
 
     /// <summary>Whether claude would refuse this as root (both spellings of "skip permissions").</summary>
     public bool SkipsPermissions => DangerouslySkipPermissions || PermissionMode == "bypassPermissions";
@@ -101,7 +105,18 @@ internal sealed class CommandLine
                 case "-p" or "--print": NoValue(); line.Print = true; break;
                 case "-v" or "--version": NoValue(); line.Version = true; break;
                 case "--verbose": NoValue(); line.Verbose = true; break;
-                case "--bare" or "--no-session-persistence": NoValue(); break;
+                case "--bare": NoValue(); break;
+                case "--no-session-persistence": NoValue(); line.NoSessionPersistence = true; break;
+                case "--fork-session": NoValue(); line.ForkSession = true; break;
+                case "--resume" or "-r": line.Resume = One(); break;
+                case "--session-id":
+                    line.SessionId = One();
+                    if (!Guid.TryParse(line.SessionId, out _))
+                    {
+                        throw new UsageException("Error: Invalid session ID. Must be a valid UUID.");
+                    }
+
+                    break;
                 case "--dangerously-skip-permissions": NoValue(); line.DangerouslySkipPermissions = true; break;
                 case "--output-format":
                     line.OutputFormat = One();

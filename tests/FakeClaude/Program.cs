@@ -124,13 +124,28 @@ internal static class Program
             promptText = promptText.Length == 0 ? argument : argument + "\n" + promptText;
         }
 
+        // A resumed session replays its conversation: the first prompt's directives and counters hold again.
+        var conversationStart = promptText;
+        if (line.Resume is { } resumed)
+        {
+            if (Sessions.Read(resumed) is not { } earlier)
+            {
+                Error($"No conversation found with session ID: {resumed}");
+                return 1;
+            }
+
+            conversationStart = earlier;
+            prompt = Encoding.UTF8.GetBytes(earlier);
+            script.ApplyPrompt(earlier);
+        }
+
         script.ApplyPrompt(promptText);
         ignoreSigterm = script.IgnoreSigterm;
-        var exitCode = Act(line, script, prompt, promptText, records, clock);
+        var exitCode = Act(line, script, prompt, promptText, conversationStart, records, clock);
         return script.Exit ?? exitCode;
     }
 
-    private static int Act(CommandLine line, Script script, byte[] prompt, string promptText, Records? records, Stopwatch clock)
+    private static int Act(CommandLine line, Script script, byte[] prompt, string promptText, string conversationStart, Records? records, Stopwatch clock)
     {
         if (string.IsNullOrWhiteSpace(promptText))
         {
@@ -163,7 +178,7 @@ internal static class Program
 
         using var stdout = new BufferedStream(Console.OpenStandardOutput(), 64 * 1024);
         var model = line.Model ?? DefaultModel;
-        var output = new StreamJson(stdout, Guid.NewGuid().ToString(), model);
+        var output = new StreamJson(stdout, Sessions.Begin(line, conversationStart), model);
         var streaming = line.OutputFormat == "stream-json";
         if (streaming)
         {

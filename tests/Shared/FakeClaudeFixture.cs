@@ -133,6 +133,16 @@ public sealed class FakeClaudeScratch : IDisposable
 /// <summary>One recorded FakeClaude process.</summary>
 public sealed record FakeInvocation(int Pid, DateTime Start, DateTime? End, int? ExitCode, IReadOnlyList<string> Args, string Cwd, IReadOnlyDictionary<string, string> Env, byte[] Prompt, int? GrandchildPid)
 {
+    /// <summary>The arguments without the session the runner gives every attempt (<c>--session-id</c> and a UUID, last).</summary>
+    public IReadOnlyList<string> ArgsWithoutSession
+    {
+        get
+        {
+            Assert.True(Args.Count >= 2 && Args[^2] == "--session-id" && Guid.TryParse(Args[^1], out _), "no --session-id UUID at the end: " + string.Join(' ', Args));
+            return [.. Args.Take(Args.Count - 2)];
+        }
+    }
+
     public static FakeInvocation Read(string startFile)
     {
         var directory = Path.GetDirectoryName(startFile)!;

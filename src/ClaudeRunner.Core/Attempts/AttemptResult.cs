@@ -11,5 +11,8 @@ internal sealed record AttemptResult(Verdict Verdict, int? ExitCode, ClaudeResul
 {
     public Outcome Outcome => Verdict.Outcome;
 
+    /// <summary>claude refused to resume the session it was given (<see cref="ClaudeCommand.ResumeRefusal"/>): nothing ran.</summary>
+    public bool ResumeRefused { get; init; }
+
     public string Message => Verdict.Message;
 }

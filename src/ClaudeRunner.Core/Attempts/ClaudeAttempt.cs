@@ -112,7 +112,10 @@ internal sealed class ClaudeAttempt
             _result is { } result ? Redacted(result) : null,
             _result?.SessionId ?? _sessionId,
             start,
-            _time.GetLocalNow());
+            _time.GetLocalNow())
+        {
+            ResumeRefused = _result is null && StderrTail().Contains(ClaudeCommand.ResumeRefusal, StringComparison.Ordinal),
+        };
     }
 
     /// <summary>SIGTERM, a grace period, then the whole tree (docs/claude-cli.md, "Signals and children").</summary>

@@ -23,7 +23,7 @@ public static class RunOptions
     private static readonly FlagKind Flag = new();
 
     // What ClaudeCommand always passes: a second -p or another output format in "args" would make every outcome false.
-    private static readonly ListKind ClaudeArguments = new(splitsEntries: false, ';') { Refused = ["-p", "--print", "--output-format", "--input-format", "--verbose"] };
+    private static readonly ListKind ClaudeArguments = new(splitsEntries: false, ';') { Refused = ["-p", "--print", "--output-format", "--input-format", "--verbose", .. ClaudeCommand.SessionFlags] };
 
     /// <summary>Every option, in the order help and documentation list them: per-prompt options first.</summary>
     public static IReadOnlyList<RunOption> All { get; } =
@@ -48,6 +48,7 @@ public static class RunOptions
         WholeRun("RetryDelay", "--retry-delay", Duration, "The delay before the first retry; it doubles for each further one, with jitter.", r => r.RetryDelay, (r, v) => r with { RetryDelay = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(RunRequest.DefaultRetryDelay) },
         WholeRun("MaxRetryDelay", "--max-retry-delay", Duration, "The longest delay between two attempts; when only one of the two delays is given, the other gives way to it.", r => r.MaxRetryDelay, (r, v) => r with { MaxRetryDelay = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(RunRequest.DefaultMaxRetryDelay) },
         WholeRun("RetryTimeouts", "--retry-timeouts", Flag, "Retry a prompt that timed out like the other transient failures.", r => r.RetryTimeouts, (r, v) => r with { RetryTimeouts = (bool)v }) with { DefaultText = "false" },
+        WholeRun("ResumeOnRetry", "--no-resume", Flag, "A retry continues the interrupted attempt's conversation (a fork of its claude session) instead of starting over and paying for every turn again (the CLI switch turns it off).", r => r.ResumeOnRetry, (r, v) => r with { ResumeOnRetry = (bool)v }) with { CliNegates = true, DefaultText = "true" },
         WholeRun("GracePeriod", "--grace-period", Duration, "How long claude gets to exit after SIGTERM (timeout, cancel) before its process tree is killed.", r => r.GracePeriod, (r, v) => r with { GracePeriod = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(new RunRequest().GracePeriod) },
         WholeRun("FailFast", "--fail-fast", Flag, "Start no new prompt after the first one that fails for good; running prompts finish.", r => r.FailFast, (r, v) => r with { FailFast = (bool)v }) with { DefaultText = "false" },
         WholeRun("AdaptiveConcurrency", "--no-adaptive", Flag, "Adapt the concurrency limit to the API: start at 4, halve on a 429/529 from claude, grow by one per success up to MaxParallel (the CLI switch turns it off).", r => r.AdaptiveConcurrency, (r, v) => r with { AdaptiveConcurrency = (bool)v }) with { CliNegates = true, DefaultText = "true" },

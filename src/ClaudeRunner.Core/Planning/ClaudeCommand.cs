@@ -98,6 +98,28 @@ public sealed record ClaudeCommand
     /// <summary>Whether the command passes <c>--dangerously-skip-permissions</c> (claude refuses it as root).</summary>
     public bool SkipsPermissions => Arguments.Contains("--dangerously-skip-permissions");
 
+    /// <summary>What a resumed attempt sends instead of the prompt: the conversation so far comes from the session.</summary>
+    public const string ResumePrompt = "Your previous run of this task was interrupted. Continue from where it stopped and finish the task.";
+
+    /// <summary>claude's words when <c>--resume</c> names a session it has no transcript of (docs/claude-cli.md "Sessions").</summary>
+    public const string ResumeRefusal = "No conversation found";
+
+    /// <summary>The flags the runner sets per attempt (ResumeOnRetry); the prompt's own <c>args</c> must not set them.</summary>
+    public static IReadOnlyList<string> SessionFlags { get; } = ["--session-id", "--resume", "-r", "--fork-session", "--continue", "-c"];
+
+    /// <summary>
+    /// This command for one attempt: its own session <paramref name="sessionId"/>, and when <paramref name="resumeFrom"/>
+    /// is given, a fork of that session (<c>--resume … --fork-session</c>), so every attempt keeps its own transcript
+    /// and no two processes ever write one session.
+    /// </summary>
+    public ClaudeCommand ForAttempt(Guid sessionId, string? resumeFrom)
+    {
+        List<string> session = resumeFrom is null
+            ? ["--session-id", sessionId.ToString()]
+            : ["--resume", resumeFrom, "--fork-session", "--session-id", sessionId.ToString()];
+        return new ClaudeCommand(FileName, [.. Arguments, .. session], WorkingDirectory, Environment);
+    }
+
     /// <summary>
     /// The command as a POSIX shell would read it, for logs and dry runs only (it is never run
     /// through a shell): <c>claude -p … &lt; prompt</c>.

@@ -48,6 +48,13 @@ internal static class RunReports
                 json.WriteString("message", result.Message);
                 WriteNumberOrNull(json, "exitCode", result.ExitCode);
                 json.WriteNumber("attempts", result.Attempts);
+                json.WriteStartArray("resumedAttempts");
+                foreach (var attempt in result.ResumedAttempts)
+                {
+                    json.WriteNumberValue(attempt);
+                }
+
+                json.WriteEndArray();
                 WriteTimeOrNull(json, "start", result.Start);
                 WriteTimeOrNull(json, "end", result.End);
                 json.WriteNumber("durationMs", (long)result.Duration.TotalMilliseconds);

@@ -20,6 +20,7 @@ internal sealed class PromptRun : IAttemptOutput
     private DateTimeOffset? _end;
     private int _attempts;
     private int _round;
+    private readonly List<int> _resumed = [];
     private decimal _cost;
     private TokenUsage _tokens = TokenUsage.Zero;
 
@@ -226,11 +227,19 @@ internal sealed class PromptRun : IAttemptOutput
     {
         _log ??= PromptLog.Create(_plan.Request.ResolvedLogDirectory, Prompt.Id, _plan.Request.CreateLogFile);
         _attempts++;
-        var now = _time.GetLocalNow();
-        _observer.Emit(new PromptStarted(now, Prompt, _attempts, _planned.MaxAttempts, _planned.CommandLine));
-        _log.BeginAttempt(_attempts, _planned.MaxAttempts, now, _planned.Command, _planned.CommandLine);
-        var attempt = new ClaudeAttempt(_planned.Command, $"{_marker}:{_attempts}", _log, _plan.Redactor, this, _time);
-        var result = await attempt.RunAsync(Prompt.Text, _planned.Timeout, _plan.Request.GracePeriod, cancellation).ConfigureAwait(false);
+        // A retry continues the conversation the last attempt began, when it began one.
+        var resumeFrom = _plan.Request.ResumeOnRetry ? _last?.SessionId : null;
+        var result = await RunClaudeAsync(resumeFrom, cancellation).ConfigureAwait(false);
+        if (resumeFrom is not null && result.ResumeRefused)
+        {
+            ((IAttemptOutput)this).Output(PromptOutputKind.StandardError, $"claude could not resume session {resumeFrom}: attempt {_attempts} starts over.");
+            result = await RunClaudeAsync(null, cancellation).ConfigureAwait(false);
+        }
+        else if (resumeFrom is not null)
+        {
+            _resumed.Add(_attempts);
+        }
+
         _last = result;
         _start ??= result.Start;
         _end = result.End;
@@ -238,6 +247,18 @@ internal sealed class PromptRun : IAttemptOutput
         _tokens = _tokens.Plus(result.Result?.Usage ?? TokenUsage.Zero);
         _log.EndAttempt(result);
         return result;
+    }
+
+    /// <summary>One claude process for the current attempt, in a session of its own; a fork of <paramref name="resumeFrom"/> when given.</summary>
+    private Task<AttemptResult> RunClaudeAsync(string? resumeFrom, CancellationToken cancellation)
+    {
+        var command = _planned.Command.ForAttempt(Guid.NewGuid(), resumeFrom);
+        var commandLine = command.Display(_plan.Redactor);
+        var now = _time.GetLocalNow();
+        _observer.Emit(new PromptStarted(now, Prompt, _attempts, _planned.MaxAttempts, commandLine));
+        _log!.BeginAttempt(_attempts, _planned.MaxAttempts, now, command, commandLine);
+        var attempt = new ClaudeAttempt(command, $"{_marker}:{_attempts}", _log, _plan.Redactor, this, _time);
+        return attempt.RunAsync(resumeFrom is null ? Prompt.Text : ClaudeCommand.ResumePrompt, _planned.Timeout, _plan.Request.GracePeriod, cancellation);
     }
 
     private PromptResult Result(Verdict verdict) => new()
@@ -249,6 +270,7 @@ internal sealed class PromptRun : IAttemptOutput
         File = Prompt.File?.RelativePath,
         ExitCode = _last?.ExitCode,
         Attempts = _attempts,
+        ResumedAttempts = _resumed,
         Start = _start,
         End = _end,
         CostUsd = _cost,
