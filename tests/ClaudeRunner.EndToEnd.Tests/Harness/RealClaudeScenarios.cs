@@ -117,6 +117,30 @@ public static class RealClaudeScenarios
         return scenario;
     }
 
+    /// <summary>The output of the command the first attempt of <see cref="InterruptedToolRunAsync"/> runs.</summary>
+    public const string InterruptedToolOutput = "step-one-done";
+
+    /// <summary>
+    /// One prompt whose first attempt runs a Bash command (<see cref="InterruptedToolOutput"/>) and then meets an API
+    /// that never answers, so it times out; the mock answers every later request. Retries 1, timeout 12 s.
+    /// Not part of <see cref="All"/>: run it with RetryTimeouts.
+    /// </summary>
+    public static async Task<RealClaudeScenario> InterruptedToolRunAsync()
+    {
+        var scenario = await RealClaudeScenario.StartAsync(Sandboxed(maxRetries: 0)).ConfigureAwait(false);
+        scenario.Mock.When(Marker("interrupted"), MockBehaviour.Custom((n, _) => n switch
+        {
+            1 => MockResponse.Bash($"echo {InterruptedToolOutput}"),
+            2 => MockResponse.Hang(),
+            _ => MockResponse.Reply("Finished after resuming."),
+        }));
+        scenario.WritePrompts(
+            Defaults(retries: 1, timeout: TimeSpan.FromSeconds(12)),
+            [Prompt("interrupted", "Run the step, then report.")],
+            [new ExpectedPrompt("interrupted", Outcome.Succeeded, 2)]);
+        return scenario;
+    }
+
     /// <summary>The API answers 429 twice, then the reply: claude's own retries absorb it, one attempt of ours.</summary>
     public static async Task<RealClaudeScenario> RateLimitedTwiceAsync()
     {
