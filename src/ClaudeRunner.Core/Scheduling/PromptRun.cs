@@ -14,7 +14,9 @@ internal sealed class PromptRun : IAttemptOutput
     private readonly ObserverGate _observer;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _runStart;
+    private readonly RunWorktrees _worktrees;
     private PromptLog? _log;
+    private PromptChanges? _changes;
     private AttemptResult? _last;
     private DateTimeOffset? _start;
     private DateTimeOffset? _end;
@@ -28,8 +30,10 @@ internal sealed class PromptRun : IAttemptOutput
     /// <param name="scheduler">The run's slots.</param>
     /// <param name="observer">The run's observer.</param>
     /// <param name="runStart">When the run started, recorded with a success.</param>
-    public PromptRun(RunPlan plan, PlannedPrompt planned, string marker, Scheduler scheduler, ObserverGate observer, DateTimeOffset runStart)
+    /// <param name="worktrees">The run's worktrees, for a prompt with worktree isolation.</param>
+    public PromptRun(RunPlan plan, PlannedPrompt planned, string marker, Scheduler scheduler, ObserverGate observer, DateTimeOffset runStart, RunWorktrees worktrees)
     {
+        _worktrees = worktrees;
         _runStart = runStart;
         _plan = plan;
         _planned = planned;
@@ -71,35 +75,49 @@ internal sealed class PromptRun : IAttemptOutput
 
         _scheduler.NoteFinal(Prompt.Id, verdict.Outcome);
         var result = Result(verdict);
-        if (result.Outcome == Outcome.Succeeded && _planned.Key is { } key)
+        // A success whose patch is still to be applied is recorded once it applied (Run): a conflict is no success.
+        if (!IsApplyPending(_planned, result))
         {
-            Record(key, result);
+            Record(_plan, _planned, result, _runStart, _observer);
         }
 
         return result;
     }
 
-    /// <summary>Records a success under the prompt's key; a cache that cannot be written costs the next run a rerun, not this prompt its success.</summary>
-    private void Record(PromptKey key, PromptResult result)
+    /// <summary>Whether <paramref name="result"/> is a success whose changes are applied to the main working tree when the run has finished.</summary>
+    public static bool IsApplyPending(PlannedPrompt planned, PromptResult result) =>
+        result.Outcome == Outcome.Succeeded && planned.Isolation is { ApplyChanges: true };
+
+    /// <summary>
+    /// Records a success under the prompt's key (nothing else, and nothing without a key); a cache that cannot be written
+    /// costs the next run a rerun, not this prompt its success.
+    /// </summary>
+    public static void Record(RunPlan plan, PlannedPrompt planned, PromptResult result, DateTimeOffset runStart, ObserverGate observer)
     {
+        if (result.Outcome != Outcome.Succeeded || planned.Key is not { } key)
+        {
+            return;
+        }
+
+        var time = plan.Request.TimeProvider;
         try
         {
-            _plan.Cache.Record(new RecordedSuccess
+            plan.Cache.Record(new RecordedSuccess
             {
                 Key = key.Value,
-                Id = Prompt.Id,
-                Succeeded = result.End ?? _time.GetLocalNow(),
-                RunStart = _runStart,
+                Id = result.Id,
+                Succeeded = result.End ?? time.GetLocalNow(),
+                RunStart = runStart,
                 CostUsd = result.CostUsd,
                 DurationMs = (long)result.Duration.TotalMilliseconds,
                 SessionId = result.SessionId,
-                ResultText = result.ResultText is { } text ? _plan.Redactor.Redact(text) : null,
+                ResultText = result.ResultText is { } text ? plan.Redactor.Redact(text) : null,
                 Parts = key.Parts,
             });
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _observer.Emit(new PromptOutput(_time.GetLocalNow(), Prompt, PromptOutputKind.StandardError, $"The success could not be recorded in '{_plan.Cache.Directory}' (the next run runs this prompt again): {ex.Message}"));
+            observer.Emit(new PromptOutput(time.GetLocalNow(), planned.Prompt, PromptOutputKind.StandardError, $"The success could not be recorded in '{plan.Cache.Directory}' (the next run runs this prompt again): {ex.Message}"));
         }
     }
 
@@ -169,9 +187,38 @@ internal sealed class PromptRun : IAttemptOutput
         _attempts++;
         var now = _time.GetLocalNow();
         _observer.Emit(new PromptStarted(now, Prompt, _attempts, _planned.MaxAttempts, _planned.CommandLine));
-        _log.BeginAttempt(_attempts, _planned.MaxAttempts, now, _planned.Command, _planned.CommandLine);
-        var attempt = new ClaudeAttempt(_planned.Command, $"{_marker}:{_attempts}", _log, _plan.Redactor, this, _time);
-        var result = await attempt.RunAsync(Prompt.Text, _planned.Timeout, _plan.Request.GracePeriod, cancellation).ConfigureAwait(false);
+        var command = _planned.Command;
+        AttemptWorktree? worktree = null;
+        AttemptResult? result = null;
+        if (_planned.Isolation is { } isolation)
+        {
+            try
+            {
+                // Each attempt from a fresh worktree: a retry does not inherit what a failed attempt left.
+                worktree = await _worktrees.CreateAsync(isolation, Prompt.Id, _attempts).ConfigureAwait(false);
+                command = command.In(worktree.WorkingDirectory);
+            }
+            catch (WorktreeException ex)
+            {
+                result = new AttemptResult(Verdict.WorktreeFailed(ex.Message), null, null, null, now, _time.GetLocalNow());
+            }
+        }
+
+        _log.BeginAttempt(_attempts, _planned.MaxAttempts, now, command, _planned.CommandLine);
+        try
+        {
+            result ??= await new ClaudeAttempt(command, $"{_marker}:{_attempts}", _log, _plan.Redactor, this, _time)
+                .RunAsync(Prompt.Text, _planned.Timeout, _plan.Request.GracePeriod, cancellation).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (worktree is not null)
+            {
+                // Whatever the attempt's outcome, a cancel included: its changes are kept, its worktree goes.
+                _changes = await _worktrees.FinishAsync(worktree, Path.Combine(_plan.Request.ResolvedLogDirectory, Prompt.Id + ".patch")).ConfigureAwait(false);
+            }
+        }
+
         _last = result;
         _start ??= result.Start;
         _end = result.End;
@@ -199,5 +246,6 @@ internal sealed class PromptRun : IAttemptOutput
         ResultText = _last?.Result?.Text,
         LogFile = _log?.LogPath,
         StreamFile = _log?.StreamPath,
+        Changes = _changes,
     };
 }
