@@ -42,6 +42,10 @@ internal sealed class Script
     public bool RootRefusal { get; private set; }
     public bool Echo { get; private set; }
     public int Barrier { get; private set; }
+    public string? Read { get; private set; }
+
+    /// <summary>File changes to make in the working directory, in the order given: write, binary, delete, rename.</summary>
+    public List<(string Kind, string Path, string Argument)> FileChanges { get; } = [];
 
     private static readonly string[] Subtypes = ["success", "error_max_turns", "error_max_budget_usd", "error_during_execution"];
 
@@ -132,8 +136,31 @@ internal sealed class Script
             case "root_refusal": RootRefusal = Flag(key, value, source); break;
             case "echo": Echo = Flag(key, value, source); break;
             case "barrier": Barrier = Number<int>(key, value, source); break;
+            case "read": Read = Required(key, value, source); break;
+            case "write" or "rename":
+                var (path, text) = Pair(key, value, source);
+                FileChanges.Add((key, path, text));
+                break;
+            case "binary" or "delete": FileChanges.Add((key, Required(key, value, source), string.Empty)); break;
             default: throw new ScriptException($"{source}: unknown directive '{key}'");
         }
+    }
+
+    /// <summary>With <c>read=PATH</c>: the answer is that file's text (as claude sees it, from its working directory).</summary>
+    public void ReadAnswer()
+    {
+        if (Read is { } path)
+        {
+            Text = File.ReadAllText(path);
+        }
+    }
+
+    /// <summary>A <c>PATH:TEXT</c> value (the text may hold more colons).</summary>
+    private static (string Path, string Text) Pair(string key, string? value, string source)
+    {
+        var text = Required(key, value, source);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 ? (text[..colon], text[(colon + 1)..]) : throw new ScriptException($"{source}: {key} needs PATH:TEXT, not '{text}'");
     }
 
     private static T Number<T>(string key, string? value, string source)

@@ -61,7 +61,7 @@ internal sealed class RunWorktrees : IDisposable
         }
     }
 
-    /// <summary>Removes every worktree still there, and the run's own temp directory.</summary>
+    /// <summary>Removes every worktree still there, and the run's own temp directory; again, it does nothing.</summary>
     public void Dispose()
     {
         foreach (var worktree in _live.Keys)
@@ -76,6 +76,8 @@ internal sealed class RunWorktrees : IDisposable
             {
                 System.IO.Directory.Delete(_directory, recursive: true);
             }
+
+            _directory = null;
         }
     }
 
