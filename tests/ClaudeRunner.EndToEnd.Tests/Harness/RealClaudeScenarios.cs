@@ -208,6 +208,27 @@ public static class RealClaudeScenarios
         return scenario;
     }
 
+    /// <summary>The file the model of <see cref="IsolatedToolWriteAsync"/> makes with its Bash tool.</summary>
+    public const string IsolatedFile = "made-by-claude.txt";
+
+    /// <summary>
+    /// <c>isolation: worktree</c> in a git repository (the working directory, one committed file): the model writes
+    /// <see cref="IsolatedFile"/> with its Bash tool, relative to where claude runs, then answers. It succeeds, and
+    /// the file comes back through the patch.
+    /// </summary>
+    public static async Task<RealClaudeScenario> IsolatedToolWriteAsync()
+    {
+        var scenario = await RealClaudeScenario.StartAsync(Sandboxed(maxRetries: 0)).ConfigureAwait(false);
+        var repository = scenario.Environment.WorkingDirectory;
+        File.WriteAllText(Path.Combine(repository, "README.md"), "A repository for claude.\n");
+        ClaudeRunner.Tests.ScratchGit.InitWithCommit(repository);
+        scenario.Mock.When(Marker("isolated"), MockBehaviour.ToolUseThenReply(MockResponse.Bash($"echo written in the worktree > {IsolatedFile}"), "Wrote the file."));
+        var defaults = Defaults(retries: 0);
+        defaults["isolation"] = WorktreeIsolation.Worktree;
+        scenario.WritePrompts(defaults, [Prompt("isolated", "Write a file.")], [new ExpectedPrompt("isolated", Outcome.Succeeded, 1)]);
+        return scenario;
+    }
+
     /// <summary>The text the mock recognises a prompt by; every prompt text ends with its id's marker.</summary>
     public static string Marker(string id) => $"[{id}]";
 
