@@ -19,11 +19,12 @@ rm -rf "$work" && mkdir -p "$work/repo" "$work/trees"
 repo="$work/repo"
 export GIT_AUTHOR_NAME=bench GIT_AUTHOR_EMAIL=bench@example.com GIT_COMMITTER_NAME=bench GIT_COMMITTER_EMAIL=bench@example.com
 git -C "$repo" init -q -b main
-# 100 folders of 100 files of about 1 KiB: source-sized files.
+# 100 files per folder, about 1 KiB each (source-sized), every one different; written by the shell itself (printf).
+filler=$(head -c 700 /dev/urandom | base64 -w 0)
 for ((d = 0; d < files / 100; d++)); do
   mkdir -p "$repo/src/d$d"
   for ((f = 0; f < 100; f++)); do
-    head -c 700 /dev/urandom | base64 > "$repo/src/d$d/f$f.cs"
+    printf '// d%d/f%d\n%s\n' "$d" "$f" "$filler" > "$repo/src/d$d/f$f.cs"
   done
 done
 git -C "$repo" add --all && git -C "$repo" commit -q -m base
