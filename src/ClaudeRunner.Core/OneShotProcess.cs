@@ -15,9 +15,9 @@ internal static class OneShotProcess
     /// <summary>
     /// What the process printed and its exit code; null when it could not be started or did not end within <paramref name="limit"/>.
     /// With <paramref name="standardOutput"/>, stdout's bytes are copied there as they are (a patch is bytes, not UTF-8 text)
-    /// and <see cref="OneShotResult.Output"/> is empty.
+    /// and <see cref="OneShotResult.Output"/> is empty. <paramref name="cancellation"/> kills it like the time limit.
     /// </summary>
-    public static async Task<OneShotResult?> RunAsync(string fileName, IEnumerable<string> arguments, string? workingDirectory, TimeSpan limit, Stream? standardOutput = null)
+    public static async Task<OneShotResult?> RunAsync(string fileName, IEnumerable<string> arguments, string? workingDirectory, TimeSpan limit, Stream? standardOutput = null, CancellationToken cancellation = default)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -44,7 +44,8 @@ internal static class OneShotProcess
             process.StandardInput.Close();
             var output = standardOutput is null ? process.StandardOutput.ReadToEndAsync() : CopyAsync(process.StandardOutput.BaseStream, standardOutput);
             var error = process.StandardError.ReadToEndAsync();
-            using var timeLimit = new CancellationTokenSource(limit);
+            using var timeLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            timeLimit.CancelAfter(limit);
             try
             {
                 await process.WaitForExitAsync(timeLimit.Token).ConfigureAwait(false);

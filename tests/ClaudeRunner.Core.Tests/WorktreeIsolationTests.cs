@@ -24,6 +24,13 @@ public sealed class WorktreeIsolationTests : IDisposable
 
     private string Read(string path) => File.ReadAllText(Path.Combine(Repository, path));
 
+    private void Commit(string path, string content)
+    {
+        _scratch.WriteFile(path, content);
+        ScratchGit.Run(Repository, "add", path);
+        ScratchGit.Run(Repository, "commit", "-q", "-m", path);
+    }
+
     private RunRequest Isolated(params PromptInput[] prompts)
     {
         var request = FakeRuns.Request(_scratch, prompts);
@@ -80,9 +87,7 @@ public sealed class WorktreeIsolationTests : IDisposable
     [Fact]
     public async Task A_delete_a_rename_and_a_binary_file_travel_in_the_patch()
     {
-        _scratch.WriteFile("old.txt", "moved content\nline 2\nline 3\n");
-        ScratchGit.Run(Repository, "add", "old.txt");
-        ScratchGit.Run(Repository, "commit", "-q", "-m", "old");
+        Commit("old.txt", "moved content\nline 2\nline 3\n");
 
         var result = Assert.Single((await FakeRuns.RunAsync(Isolated(Prompt("moves", "delete=b.txt rename=old.txt:moved/new.txt binary=data.bin")))).Results);
 
@@ -180,9 +185,7 @@ public sealed class WorktreeIsolationTests : IDisposable
     [Fact]
     public async Task Each_attempt_runs_in_a_fresh_worktree_at_the_working_directory_s_place()
     {
-        _scratch.WriteFile("sub/s.txt", "s\n");
-        ScratchGit.Run(Repository, "add", "sub");
-        ScratchGit.Run(Repository, "commit", "-q", "-m", "sub");
+        Commit("sub/s.txt", "s\n");
         var logs = Directory.CreateTempSubdirectory("claude-runner-logs-").FullName;
         try
         {

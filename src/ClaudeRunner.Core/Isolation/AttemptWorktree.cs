@@ -33,13 +33,14 @@ internal sealed class AttemptWorktree
     /// <param name="isolation">The prompt's isolation.</param>
     /// <param name="path">Where the worktree goes.</param>
     /// <param name="scratchFile">A file name of the run's own (owner-only) directory for the main tree's uncommitted changes.</param>
-    /// <exception cref="WorktreeException">git failed.</exception>
-    public static async Task<AttemptWorktree> CreateAsync(WorktreeIsolation isolation, string path, string scratchFile)
+    /// <param name="cancellation">The run's cancellation: it stops a checkout that takes long (a large tree), and what was made is removed.</param>
+    /// <exception cref="WorktreeException">git failed, or the run was cancelled.</exception>
+    public static async Task<AttemptWorktree> CreateAsync(WorktreeIsolation isolation, string path, string scratchFile, CancellationToken cancellation)
     {
         var worktree = new AttemptWorktree(isolation, path);
-        await GitAsync(isolation.Repository, "-c", "core.hooksPath=" + NoHooks, "worktree", "add", "--detach", path, "HEAD").ConfigureAwait(false);
         try
         {
+            await GitAsync(isolation.Repository, ["-c", "core.hooksPath=" + NoHooks, "worktree", "add", "--detach", path, "HEAD"], null, cancellation).ConfigureAwait(false);
             await worktree.AddUncommittedChangesAsync(scratchFile).ConfigureAwait(false);
             // What the prompt's changes are measured against: HEAD plus the user's changes, as a tree (no commit, no branch).
             worktree._base = (await GitAsync(path, "write-tree").ConfigureAwait(false)).Trim();
@@ -129,9 +130,9 @@ internal sealed class AttemptWorktree
 
     private static Task<string> GitAsync(string directory, params string[] arguments) => GitAsync(directory, arguments, null);
 
-    private static async Task<string> GitAsync(string directory, string[] arguments, Stream? output)
+    private static async Task<string> GitAsync(string directory, string[] arguments, Stream? output, CancellationToken cancellation = default)
     {
-        var result = await Git.RunAsync(directory, arguments, output).ConfigureAwait(false);
+        var result = await Git.RunAsync(directory, arguments, output, cancellation).ConfigureAwait(false);
         return result is { ExitCode: 0 }
             ? result.Output
             : throw new WorktreeException($"'git {string.Join(' ', arguments)}' in '{directory}' failed: {(result is null ? "git could not be started or did not finish" : result.Error.Trim())}");

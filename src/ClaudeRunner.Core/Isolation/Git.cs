@@ -23,9 +23,9 @@ internal static partial class Git
     public static OneShotResult? Run(string directory, params string[] arguments) =>
         OneShotProcess.Run("git", arguments, directory, Limit);
 
-    /// <summary>Runs git in <paramref name="directory"/>; with <paramref name="standardOutput"/>, its stdout's bytes go there.</summary>
-    public static Task<OneShotResult?> RunAsync(string directory, IEnumerable<string> arguments, Stream? standardOutput = null) =>
-        OneShotProcess.RunAsync("git", arguments, directory, Limit, standardOutput);
+    /// <summary>Runs git in <paramref name="directory"/>; with <paramref name="standardOutput"/>, its stdout's bytes go there; a cancel kills it.</summary>
+    public static Task<OneShotResult?> RunAsync(string directory, IEnumerable<string> arguments, Stream? standardOutput = null, CancellationToken cancellation = default) =>
+        OneShotProcess.RunAsync("git", arguments, directory, Limit, standardOutput, cancellation);
 
     /// <summary>Why git cannot isolate prompts in worktrees (missing, or older than <see cref="MinimumVersion"/>); null when it can.</summary>
     public static string? WorktreeProblem()

@@ -30,8 +30,8 @@ internal sealed class RunWorktrees : IDisposable
         repositories.Any(repository => IsInside(logDirectory, repository)) ? null : Path.Combine(logDirectory, "worktrees");
 
     /// <summary>Creates the worktree of attempt <paramref name="attempt"/> of prompt <paramref name="id"/>.</summary>
-    /// <exception cref="WorktreeException">git failed; nothing is left behind.</exception>
-    public async Task<AttemptWorktree> CreateAsync(WorktreeIsolation isolation, string id, int attempt)
+    /// <exception cref="WorktreeException">git failed, or the run was cancelled while it worked; nothing is left behind.</exception>
+    public async Task<AttemptWorktree> CreateAsync(WorktreeIsolation isolation, string id, int attempt, CancellationToken cancellation)
     {
         var directory = Directory();
         var name = $"{id}.{attempt}";
@@ -41,7 +41,7 @@ internal sealed class RunWorktrees : IDisposable
             await AttemptWorktree.RemoveAsync(isolation.Repository, Path.Combine(directory, name)).ConfigureAwait(false);
         }
 
-        var worktree = await AttemptWorktree.CreateAsync(isolation, Path.Combine(directory, name), Path.Combine(directory, name + ".base.patch")).ConfigureAwait(false);
+        var worktree = await AttemptWorktree.CreateAsync(isolation, Path.Combine(directory, name), Path.Combine(directory, name + ".base.patch"), cancellation).ConfigureAwait(false);
         _live[worktree] = true;
         return worktree;
     }

@@ -195,12 +195,13 @@ internal sealed class PromptRun : IAttemptOutput
             try
             {
                 // Each attempt from a fresh worktree: a retry does not inherit what a failed attempt left.
-                worktree = await _worktrees.CreateAsync(isolation, Prompt.Id, _attempts).ConfigureAwait(false);
+                worktree = await _worktrees.CreateAsync(isolation, Prompt.Id, _attempts, cancellation).ConfigureAwait(false);
                 command = command.In(worktree.WorkingDirectory);
             }
             catch (WorktreeException ex)
             {
-                result = new AttemptResult(Verdict.WorktreeFailed(ex.Message), null, null, null, now, _time.GetLocalNow());
+                var verdict = cancellation.IsCancellationRequested ? Verdict.NotStartedCancelled : Verdict.WorktreeFailed(ex.Message);
+                result = new AttemptResult(verdict, null, null, null, now, _time.GetLocalNow());
             }
         }
 
