@@ -9,7 +9,15 @@ namespace ClaudeRunner;
 internal static class OneShotProcess
 {
     /// <summary>What the process printed and its exit code; null when it could not be started or did not end within <paramref name="limit"/>.</summary>
-    public static OneShotResult? Run(string fileName, IEnumerable<string> arguments, string? workingDirectory, TimeSpan limit)
+    public static OneShotResult? Run(string fileName, IEnumerable<string> arguments, string? workingDirectory, TimeSpan limit) =>
+        RunAsync(fileName, arguments, workingDirectory, limit).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// What the process printed and its exit code; null when it could not be started or did not end within <paramref name="limit"/>.
+    /// With <paramref name="standardOutput"/>, stdout's bytes are copied there as they are (a patch is bytes, not UTF-8 text)
+    /// and <see cref="OneShotResult.Output"/> is empty. <paramref name="cancellation"/> kills it like the time limit.
+    /// </summary>
+    public static async Task<OneShotResult?> RunAsync(string fileName, IEnumerable<string> arguments, string? workingDirectory, TimeSpan limit, Stream? standardOutput = null, CancellationToken cancellation = default)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -34,20 +42,32 @@ internal static class OneShotProcess
         {
             using var process = Process.Start(startInfo)!;
             process.StandardInput.Close();
-            var output = process.StandardOutput.ReadToEndAsync();
+            var output = standardOutput is null ? process.StandardOutput.ReadToEndAsync() : CopyAsync(process.StandardOutput.BaseStream, standardOutput);
             var error = process.StandardError.ReadToEndAsync();
-            if (!process.WaitForExit(limit))
+            using var timeLimit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+            timeLimit.CancelAfter(limit);
+            try
+            {
+                await process.WaitForExitAsync(timeLimit.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
                 return null;
             }
 
-            return new OneShotResult(process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
+            return new OneShotResult(process.ExitCode, await output.ConfigureAwait(false), await error.ConfigureAwait(false));
         }
         catch (System.ComponentModel.Win32Exception)
         {
             return null;
         }
+    }
+
+    private static async Task<string> CopyAsync(Stream from, Stream to)
+    {
+        await from.CopyToAsync(to).ConfigureAwait(false);
+        return string.Empty;
     }
 }
 

@@ -38,6 +38,9 @@ public enum Outcome
 
     /// <summary>A success: the prompt's key (its text, options, inputs and claude's version) has a recorded success, so nothing ran.</summary>
     UpToDate,
+
+    /// <summary>claude succeeded in its worktree, but its patch did not apply to the main working tree (which it left as it was); the patch is kept.</summary>
+    Conflicted,
 }
 
 /// <summary>Facts about <see cref="Outcome"/> values that every front end shares.</summary>

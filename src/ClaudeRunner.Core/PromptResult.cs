@@ -60,6 +60,9 @@ public sealed record PromptResult
     /// <summary>For an <see cref="Outcome.UpToDate"/> prompt: the recorded success that stands for this run (its cost is not this run's).</summary>
     public RecordedSuccess? UpToDateWith { get; init; }
 
+    /// <summary>With worktree isolation: the last attempt's patch and changed files, and whether they were applied; null otherwise.</summary>
+    public PromptChanges? Changes { get; init; }
+
     /// <summary>Whether the prompt succeeded, in this run or, up to date, in the run it was recorded from.</summary>
     public bool Succeeded => Outcome.IsSuccess();
 

@@ -32,6 +32,7 @@ internal static class ErrorCodes
         Outcome.Cancelled => "CCR007",
         Outcome.Interrupted => "CCR008",
         Outcome.LaunchFailed => "CCR009",
+        Outcome.Conflicted => "CCR010",
         Outcome.UsageLimited => "CCR013",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A succeeded prompt has no error code."),
     };

@@ -37,7 +37,8 @@ public sealed partial class RunClaudeParallel : Microsoft.Build.Utilities.Task, 
     /// <summary>
     /// One item per prompt, in input order: the item spec is the id; metadata <c>Outcome</c>, <c>ExitCode</c>,
     /// <c>Succeeded</c> (also true when <c>Outcome</c> is <c>UpToDate</c>), <c>Attempts</c>, <c>DurationMs</c>, <c>CostUsd</c>, <c>SessionId</c>,
-    /// <c>LogFile</c>, <c>File</c> (the file of a per-file prompt).
+    /// <c>LogFile</c>, <c>File</c> (the file of a per-file prompt); with worktree isolation <c>Patch</c> (its <c>.patch</c> file),
+    /// <c>ChangedFiles</c> (the changed paths, <c>;</c>-separated) and <c>ChangesApplied</c>.
     /// </summary>
     [Output]
     public ITaskItem[] Results { get; private set; } = [];
@@ -184,5 +185,8 @@ public sealed partial class RunClaudeParallel : Microsoft.Build.Utilities.Task, 
         ["SessionId"] = result.SessionId ?? string.Empty,
         ["LogFile"] = result.LogFile ?? string.Empty,
         ["File"] = result.File ?? string.Empty,
+        ["Patch"] = result.Changes?.PatchFile ?? string.Empty,
+        ["ChangedFiles"] = result.Changes is { } changes ? string.Join(";", changes.Files.Select(file => file.Path)) : string.Empty,
+        ["ChangesApplied"] = result.Changes is { Applied: true } ? "true" : "false",
     });
 }

@@ -35,6 +35,21 @@ public sealed class RunClaudeParallelTests : IDisposable
     }
 
     [Fact]
+    public async Task Isolated_prompts_editing_the_same_lines_apply_one_and_fail_the_task_naming_the_Conflicted_one()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        _scratch.WriteFile("a.txt", "one\n");
+        ScratchGit.InitWithCommit(_scratch.Directory);
+        _scratch.WriteFile("prompts.json", """{ "prompts": [{ "id": "first", "prompt": "Edit\n@fake write=a.txt:first" }, { "id": "second", "prompt": "Edit\n@fake write=a.txt:second" }] }""");
+
+        var failure = await TaskFailureAsync(cake, context => context.RunClaudeParallel("prompts.json", Settings().WithIsolation(WorktreeIsolation.Worktree)));
+
+        Assert.Contains("1 of 2 prompts failed: second (Conflicted: Succeeded in its worktree, but its changes conflict with the main working tree in a.txt", failure.Message, StringComparison.Ordinal);
+        Assert.Equal("first", File.ReadAllText(Path.Combine(_scratch.Directory, "a.txt")));
+        Assert.Equal(3, ScratchGit.Worktrees(_scratch.Directory).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public async Task A_file_list_runs_one_prompt_per_file_with_the_path_in_its_text_and_id()
     {
         using var cake = new CakeHarness(_scratch.Directory);

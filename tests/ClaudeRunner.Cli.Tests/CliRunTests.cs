@@ -43,6 +43,32 @@ public sealed partial class CliRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Isolated_prompts_editing_the_same_lines_apply_one_and_exit_1_with_the_other_Conflicted()
+    {
+        _scratch.WriteFile("a.txt", "one\n");
+        ScratchGit.InitWithCommit(_scratch.Directory);
+        _scratch.WriteFile("prompts.json", """
+            {"prompts": [
+              {"id": "first", "prompt": "Edit\n@fake write=a.txt:first"},
+              {"id": "second", "prompt": "Edit\n@fake write=a.txt:second"},
+              {"id": "patch-only", "prompt": "Add\n@fake write=b.txt:kept", "applyChanges": false}
+            ]}
+            """);
+
+        var dryRun = await CliProcess.RunWithFakeAsync(_scratch, null, "prompts.json", "--isolation", "worktree", "--dry-run");
+        var run = await CliProcess.RunWithFakeAsync(_scratch, null, "prompts.json", "--isolation", "worktree");
+
+        Assert.Contains("in . of a git worktree of", dryRun.Output, StringComparison.Ordinal);
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("second: Conflicted: Succeeded in its worktree, but its changes conflict with the main working tree in a.txt", run.Output, StringComparison.Ordinal);
+        Assert.Equal("first", File.ReadAllText(Path.Combine(_scratch.Directory, "a.txt")));
+        Assert.False(File.Exists(Path.Combine(_scratch.Directory, "b.txt")));
+        Assert.True(File.Exists(Path.Combine(_scratch.Directory, "claude-logs", "patch-only.patch")));
+        Assert.Equal($"worktree {_scratch.Directory}", ScratchGit.Worktrees(_scratch.Directory).Split('\n')[0]);
+        Assert.Equal(3, ScratchGit.Worktrees(_scratch.Directory).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public async Task A_foreach_that_matches_nothing_succeeds_with_nothing_to_do()
     {
         var result = await CliProcess.RunWithFakeAsync(_scratch, null, "--prompt", "Review {file}", "--foreach", "src/**/*.cs");
@@ -266,6 +292,27 @@ public sealed partial class CliRunTests : IDisposable
         var prompt = FakeClaudeScratch.SummaryPrompts(Path.Combine(_scratch.Directory, "claude-logs", "summary.json"))["stubborn"];
         Assert.Equal("Cancelled", prompt.Outcome);
         Assert.InRange(prompt.DurationMs, 7000, long.MaxValue);
+    }
+
+    [Fact]
+    public async Task SIGTERM_to_the_runner_while_an_isolated_claude_ignores_it_leaves_no_worktree_and_the_tree_as_it_was()
+    {
+        _scratch.WriteFile("a.txt", "one\n");
+        ScratchGit.InitWithCommit(_scratch.Directory);
+        var before = ScratchGit.Worktrees(_scratch.Directory);
+        using var cli = CliProcess.Start(
+            _scratch.Directory, _scratch.EnvironmentWithScript("write=a.txt:changed hang ignore_sigterm"), """{"prompts":[{"id":"stubborn","prompt":"stubborn"}]}""",
+            "--claude", FakeClaudeScratch.FakeClaudePath, "--retry", "0", "--grace-period", "1s", "--isolation", "worktree");
+        var fake = Assert.Single(await _scratch.WaitForReadyAsync(1));
+
+        cli.Signal("TERM");
+        var result = await cli.WaitAsync();
+
+        Assert.True(result.ExitCode == 143, result.ToString());
+        Assert.False(ProcessProbe.IsAlive(fake), "claude outlived the run");
+        Assert.Equal(before, ScratchGit.Worktrees(_scratch.Directory));
+        Assert.Equal("one\n", File.ReadAllText(Path.Combine(_scratch.Directory, "a.txt")));
+        Assert.True(File.Exists(Path.Combine(_scratch.Directory, "claude-logs", "stubborn.patch")), result.ToString());
     }
 
     [Fact]

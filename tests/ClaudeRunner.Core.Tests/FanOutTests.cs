@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace ClaudeRunner.Tests;
 
 /// <summary>foreach: one prompt per matching file, with placeholders, stable ids and changedSince against a real git repository.</summary>
@@ -178,19 +176,5 @@ public sealed class FanOutTests : IDisposable
         Assert.Equal(["Test src/a.cs", "Test src/b.cs", "Test a", "Test b"], set.Prompts.Select(p => p.Text));
     }
 
-    private void Git(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = _scratch.Directory, RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["GIT_AUTHOR_NAME"] = start.Environment["GIT_COMMITTER_NAME"] = "test";
-        start.Environment["GIT_AUTHOR_EMAIL"] = start.Environment["GIT_COMMITTER_EMAIL"] = "test@example.com";
-        using var git = Process.Start(start)!;
-        var error = git.StandardError.ReadToEnd();
-        git.WaitForExit();
-        Assert.True(git.ExitCode == 0, $"git {string.Join(' ', arguments)}: {error}");
-    }
+    private void Git(params string[] arguments) => ScratchGit.Run(_scratch.Directory, arguments);
 }

@@ -3,16 +3,16 @@ using Xunit.Abstractions;
 
 namespace ClaudeRunner.EndToEnd.Tests;
 
-/// <summary>ResumeOnRetry against the REAL claude: a retry after a timeout continues the conversation, tool result included.</summary>
+/// <summary>ResumeOnRetry against the REAL claude: a retry after a server error continues the conversation, tool result included.</summary>
 [Trait("Category", "RealClaude")]
 public sealed class ResumeRealClaudeTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task ARetryAfterATimeout_ResumesTheSession_SoTheApiSeesTheEarlierToolResultAndTheContinuePrompt()
+    public async Task ARetryAfterAServerError_ResumesTheSession_SoTheApiSeesTheEarlierToolResultAndTheContinuePrompt()
     {
         await using var scenario = await RealClaudeScenarios.InterruptedToolRunAsync();
 
-        var summary = await ClaudeRunnerEngine.RunAsync(scenario.EngineRequest() with { RetryTimeouts = true }).WaitAsync(TimeSpan.FromMinutes(2));
+        var summary = await ClaudeRunnerEngine.RunAsync(scenario.EngineRequest()).WaitAsync(TimeSpan.FromMinutes(2));
         output.WriteLine(scenario.Mock.Describe());
 
         var result = Assert.Single(summary.Results);

@@ -46,6 +46,37 @@ public sealed class RunClaudeParallelTests : IDisposable
     }
 
     [Fact]
+    public void Isolated_prompts_editing_the_same_lines_apply_one_and_fail_the_build_with_CCR010_at_the_other()
+    {
+        _scratch.WriteFile("a.txt", "one\n");
+        ScratchGit.InitWithCommit(_scratch.Directory);
+        var promptsFile = _scratch.WriteFile("prompts.json", """
+            {
+              "prompts": [
+                { "id": "first", "prompt": "Edit\n@fake write=a.txt:first" },
+                { "id": "second", "prompt": "Edit\n@fake write=a.txt:second" }
+              ]
+            }
+            """);
+        var run = _build.WithProject($"""
+              <Target Name="Build">
+                <RunClaudeParallel PromptsFile="prompts.json" Isolation="worktree" ContinueOnError="ErrorAndContinue" {_scratch.FakeClaudeAttributes()}>
+                  <Output TaskParameter="Results" ItemName="R" />
+                </RunClaudeParallel>
+                <Message Importance="high" Text="changed: %(R.Identity)=%(R.ChangedFiles) applied=%(R.ChangesApplied)" />
+              </Target>
+            """).Build();
+
+        Assert.False(run.Succeeded);
+        var conflicted = Assert.Single(run.Errors);
+        Assert.Equal(("CCR010", promptsFile, 4), (conflicted.Code, conflicted.File, conflicted.LineNumber));
+        Assert.Contains("'second' Conflicted: Succeeded in its worktree, but its changes conflict with the main working tree in a.txt", conflicted.Message, StringComparison.Ordinal);
+        Assert.Equal("first", File.ReadAllText(Path.Combine(_scratch.Directory, "a.txt")));
+        Assert.Contains("changed: first=a.txt applied=true", run.HighMessages);
+        Assert.Equal(3, ScratchGit.Worktrees(_scratch.Directory).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public void A_failing_prompt_fails_the_build_with_the_code_of_its_outcome_at_its_line_in_the_prompts_file()
     {
         var promptsFile = _scratch.WriteFile("prompts.json", """

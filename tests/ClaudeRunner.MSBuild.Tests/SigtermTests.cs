@@ -14,16 +14,26 @@ public sealed class SigtermTests : IDisposable
 
     public void Dispose() => _scratch.Dispose();
 
-    [Fact]
-    public async Task Sigterm_to_dotnet_build_stops_every_claude_and_still_writes_the_summary()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Sigterm_to_dotnet_build_stops_every_claude_and_still_writes_the_summary(bool isolated)
     {
+        var worktreesBefore = string.Empty;
+        if (isolated)
+        {
+            _scratch.WriteFile("a.txt", "one\n");
+            ScratchGit.InitWithCommit(_scratch.Directory);
+            worktreesBefore = ScratchGit.Worktrees(_scratch.Directory);
+        }
+
         var project = new InProcessBuild(_scratch.Directory).WithProject($"""
               <ItemGroup>
                 <ClaudePrompt Include="first" Prompt="@fake hang grandchild" />
                 <ClaudePrompt Include="second" Prompt="@fake hang grandchild" />
               </ItemGroup>
               <Target Name="Build">
-                <RunClaudeParallel Prompts="@(ClaudePrompt)" GracePeriod="1s" {_scratch.FakeClaudeAttributes()} />
+                <RunClaudeParallel Prompts="@(ClaudePrompt)" GracePeriod="1s" Isolation="{(isolated ? "worktree" : "none")}" {_scratch.FakeClaudeAttributes()} />
               </Target>
             """).ProjectFile;
         var start = new ProcessStartInfo("dotnet", ["build", project, "-nr:false", "-tl:off"]) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -67,5 +77,10 @@ public sealed class SigtermTests : IDisposable
         using var summary = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_scratch.Directory, "obj", "claude", "summary.json")));
         Assert.True(summary.RootElement.GetProperty("cancelled").GetBoolean());
         Assert.Equal(["Cancelled", "Cancelled"], summary.RootElement.GetProperty("prompts").EnumerateArray().Select(p => p.GetProperty("outcome").GetString()));
+        if (isolated)
+        {
+            // No worktree outlives the build, whose process the signal ends once the run stopped.
+            Assert.Equal(worktreesBefore, ScratchGit.Worktrees(_scratch.Directory));
+        }
     }
 }

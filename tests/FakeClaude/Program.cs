@@ -189,6 +189,8 @@ internal static class Program
             output.Init(Environment.CurrentDirectory, tools, line.PermissionMode ?? (line.DangerouslySkipPermissions ? "bypassPermissions" : "default"));
         }
 
+        ChangeFiles(script);
+        script.ReadAnswer();
         if (script.Barrier > 0 && Barrier.Wait(script.Barrier) is var arrived && arrived < script.Barrier)
         {
             Error($"fake-claude: barrier={script.Barrier} gave up waiting with {arrived} arrived");
@@ -209,6 +211,7 @@ internal static class Program
                 output.Assistant($"The environment says {shown}");
             }
         }
+
 
         if (streaming)
         {
@@ -260,6 +263,26 @@ internal static class Program
         // The `is_error` flag alone is the old "exit 0 but is_error" case; real failures exit 1.
         var failed = apiError is not null || result.Errors is not null;
         return failed && !script.NoResult ? 1 : 0;
+    }
+
+    /// <summary>The <c>write</c>, <c>binary</c>, <c>delete</c> and <c>rename</c> directives, in the working directory, in order.</summary>
+    private static void ChangeFiles(Script script)
+    {
+        foreach (var (kind, path, argument) in script.FileChanges)
+        {
+            if (Path.GetDirectoryName(kind == "rename" ? argument : path) is { Length: > 0 } directory)
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            switch (kind)
+            {
+                case "write": File.WriteAllText(path, argument); break;
+                case "binary": File.WriteAllBytes(path, [.. Enumerable.Range(0, 256).Select(i => (byte)i)]); break;
+                case "delete": File.Delete(path); break;
+                default: File.Move(path, argument); break;
+            }
+        }
     }
 
     /// <summary>The <c>stdout_mb</c> and <c>line_mb</c> floods, before the answer.</summary>

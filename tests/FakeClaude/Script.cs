@@ -46,6 +46,10 @@ internal sealed class Script
     public int ServerRetries { get; private set; } = 10;
     public int RetryMs { get; private set; } = 100;
     public string? RateLimitEvent { get; private set; }
+    public string? Read { get; private set; }
+
+    /// <summary>File changes to make in the working directory, in the order given: write, binary, delete, rename.</summary>
+    public List<(string Kind, string Path, string Argument)> FileChanges { get; } = [];
 
     private static readonly string[] Subtypes = ["success", "error_max_turns", "error_max_budget_usd", "error_during_execution"];
 
@@ -140,8 +144,31 @@ internal sealed class Script
             case "server_retries": ServerRetries = Number<int>(key, value, source); break;
             case "retry_ms": RetryMs = Number<int>(key, value, source); break;
             case "rate_limit_event": RateLimitEvent = Required(key, value, source); break;
+            case "read": Read = Required(key, value, source); break;
+            case "write" or "rename":
+                var (path, text) = Pair(key, value, source);
+                FileChanges.Add((key, path, text));
+                break;
+            case "binary" or "delete": FileChanges.Add((key, Required(key, value, source), string.Empty)); break;
             default: throw new ScriptException($"{source}: unknown directive '{key}'");
         }
+    }
+
+    /// <summary>With <c>read=PATH</c>: the answer is that file's text (as claude sees it, from its working directory).</summary>
+    public void ReadAnswer()
+    {
+        if (Read is { } path)
+        {
+            Text = File.ReadAllText(path);
+        }
+    }
+
+    /// <summary>A <c>PATH:TEXT</c> value (the text may hold more colons).</summary>
+    private static (string Path, string Text) Pair(string key, string? value, string source)
+    {
+        var text = Required(key, value, source);
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0 ? (text[..colon], text[(colon + 1)..]) : throw new ScriptException($"{source}: {key} needs PATH:TEXT, not '{text}'");
     }
 
     private static T Number<T>(string key, string? value, string source)

@@ -24,8 +24,10 @@ public static class OptionSamples
         var rule when rule.Contains("whole number", StringComparison.Ordinal) => 3,
         var rule when rule.Contains("US dollars", StringComparison.Ordinal) => 2.5m,
         var rule when rule.Contains("duration", StringComparison.Ordinal) => TimeSpan.FromSeconds(90),
-        var rule when rule.Contains("true or false", StringComparison.Ordinal) => !(bool)(option.ValueIn(new RunRequest()) ?? false),
-        var rule when rule.Contains("one of", StringComparison.Ordinal) => "plan",
+        // The flag's other value: a CLI switch gives only that one.
+        var rule when rule.Contains("true or false", StringComparison.Ordinal) => !(bool)(option.ValueIn(new RunRequest()) ?? option.DefaultText == "true"),
+        // A choice that is not the default: the last one.
+        var rule when rule.Contains("one of", StringComparison.Ordinal) => rule[(rule.LastIndexOf(' ') + 1)..],
         var rule when rule.Contains("NAME=value", StringComparison.Ordinal) => new Dictionary<string, string> { ["CR_A"] = "1", ["CR_B"] = "x=y" },
         var rule when rule.Contains("array", StringComparison.Ordinal) => (IReadOnlyList<string>)["Read", "Bash(git diff:*)"],
         _ => "sample value",

@@ -41,6 +41,13 @@ internal readonly record struct Verdict(Outcome Outcome, string Message)
     public static Verdict TimedOut(TimeSpan timeout) =>
         new(Outcome.TimedOut, $"Timed out after {OptionText.FormatDuration(timeout)}: claude was stopped.");
 
+    /// <summary>The attempt's git worktree could not be made: claude never started.</summary>
+    public static Verdict WorktreeFailed(string reason) => new(Outcome.LaunchFailed, $"The prompt's git worktree could not be created: {reason}");
+
+    /// <summary>The prompt succeeded, but its patch does not apply to the main working tree.</summary>
+    public static Verdict Conflicted(IEnumerable<string> files, string patchFile) =>
+        new(Outcome.Conflicted, $"Succeeded in its worktree, but its changes conflict with the main working tree in {string.Join(", ", files)}: nothing of it was applied. The patch is kept: {patchFile}");
+
     /// <summary>The runner itself failed on the prompt (its logs could not be written, or a bug); the prompt keeps its row.</summary>
     public static Verdict RunnerFailure(Exception exception, string logDirectory) => new(
         Outcome.Failed,

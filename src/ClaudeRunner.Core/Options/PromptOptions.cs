@@ -48,6 +48,12 @@ public sealed record PromptOptions
     /// <summary>Extra claude arguments, appended after the ones the options produce.</summary>
     public IReadOnlyList<string>? Args { get; init; }
 
+    /// <summary>Where claude works: <c>none</c> (the working directory; the default) or <c>worktree</c> (a fresh git worktree per attempt).</summary>
+    public string? Isolation { get; init; }
+
+    /// <summary>With <c>worktree</c> isolation: whether a successful prompt's patch is applied to the main working tree after the run (default true).</summary>
+    public bool? ApplyChanges { get; init; }
+
     /// <summary>
     /// These options on top of <paramref name="fallback"/>: each value set here wins; <see cref="Env"/>
     /// is merged (this wins per variable) and <see cref="Args"/> are appended to the fallback's.
@@ -65,6 +71,8 @@ public sealed record PromptOptions
         Timeout = Timeout ?? fallback.Timeout,
         Retries = Retries ?? fallback.Retries,
         Inputs = Inputs ?? fallback.Inputs,
+        Isolation = Isolation ?? fallback.Isolation,
+        ApplyChanges = ApplyChanges ?? fallback.ApplyChanges,
         Env = MergeEnv(fallback.Env, Env),
         Args = fallback.Args is null ? Args : Args is null ? fallback.Args : [.. fallback.Args, .. Args],
     };

@@ -16,6 +16,9 @@ public static class RunOptions
     /// <summary>The permission modes claude accepts for <c>--permission-mode</c>.</summary>
     public static IReadOnlyList<string> PermissionModes { get; } = ["default", "acceptEdits", "plan", "dontAsk", "bypassPermissions"];
 
+    /// <summary>Where a prompt's claude works: <c>none</c>, the working directory itself; <c>worktree</c>, a fresh git worktree per attempt.</summary>
+    public static IReadOnlyList<string> IsolationModes { get; } = [WorktreeIsolation.None, WorktreeIsolation.Worktree];
+
     private static readonly TextKind Text = new();
     private static readonly TextKind ExactText = new(keepsWhitespace: true);
     private static readonly DurationKind PositiveDuration = new(allowsZero: false);
@@ -41,6 +44,8 @@ public static class RunOptions
         PerPrompt("Timeout", "timeout", "--timeout", PositiveDuration, "The wall-clock limit of one attempt.", o => o.Timeout, (o, v) => o with { Timeout = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(RunRequest.DefaultTimeout) },
         PerPrompt("Retries", "retries", "--retry", new WholeNumberKind(0), "Retries of a transient failure (rate limit, overload, server error, interruption).", o => o.Retries, (o, v) => o with { Retries = (int)v }) with { CliValueName = "N", CliAliases = ["--retries"], DefaultText = RunRequest.DefaultRetries.ToString(CultureInfo.InvariantCulture) },
         PerPrompt("Inputs", "inputs", "--input", new ListKind(splitsEntries: false, ';'), "Files whose content decides the prompt's result, as globs relative to its working directory ('!' excludes); with the prompt's text, options and claude's version they make its up-to-date key.", o => o.Inputs, (o, v) => o with { Inputs = (IReadOnlyList<string>)v }) with { CliValueName = "GLOB" },
+        PerPrompt("Isolation", "isolation", "--isolation", new ChoiceKind(IsolationModes), "Where claude works: none (the working directory itself) or worktree (a fresh git worktree of the working directory's repository per attempt, its changes saved as <id>.patch beside the logs).", o => o.Isolation, (o, v) => o with { Isolation = (string)v }) with { CliValueName = "MODE", DefaultText = WorktreeIsolation.None },
+        PerPrompt("ApplyChanges", "applyChanges", "--no-apply-changes", Flag, "With isolation worktree: when the run has finished, apply the patches of the prompts that succeeded to the main working tree, in input order (the CLI switch turns it off: patches only).", o => o.ApplyChanges, (o, v) => o with { ApplyChanges = (bool)v }) with { CliNegates = true, DefaultText = "true" },
         WholeRun("MaxParallel", "--max-parallel", new WholeNumberKind(1), "The most claude processes at once.", r => r.MaxParallel, (r, v) => r with { MaxParallel = (int)v }) with { CliValueName = "N", DefaultText = RunRequest.DefaultMaxParallel.ToString(CultureInfo.InvariantCulture) },
         WholeRun("MachineMaxParallel", "--machine-max-parallel", new WholeNumberKind(1), "The most claude processes of all runs of this user on this machine at once (MSBuild nodes, concurrent builds, CLI and Cake); the environment variable CLAUDE_RUNNER_MACHINE_MAX_PARALLEL wins where set.", r => r.MachineMaxParallel, (r, v) => r with { MachineMaxParallel = (int)v }) with { CliValueName = "N", DefaultText = "no machine-wide limit" },
         WholeRun("ClaudePath", "--claude", new PathKind(isDirectory: false), "The claude executable: a path, or a name looked up on PATH.", r => r.ClaudePath, (r, v) => r with { ClaudePath = (string)v }) with { CliValueName = "PATH", DefaultText = "claude" },

@@ -25,7 +25,7 @@ public sealed record ClaudeCommand
     public IReadOnlyList<string> Arguments { get; }
 
     /// <summary>The directory claude runs in.</summary>
-    public string WorkingDirectory { get; }
+    public string WorkingDirectory { get; private init; }
 
     /// <summary>Environment variables set on top of the runner's own.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; }
@@ -94,6 +94,9 @@ public sealed record ClaudeCommand
             options.WorkingDirectory ?? System.Environment.CurrentDirectory,
             options.Env ?? new Dictionary<string, string>());
     }
+
+    /// <summary>The same command run in <paramref name="directory"/> (an attempt's worktree).</summary>
+    internal ClaudeCommand In(string directory) => this with { WorkingDirectory = directory };
 
     /// <summary>Whether the command passes <c>--dangerously-skip-permissions</c> (claude refuses it as root).</summary>
     public bool SkipsPermissions => Arguments.Contains("--dangerously-skip-permissions");

@@ -70,6 +70,7 @@ public sealed class RunPlan
                 prompt.Options.Timeout ?? RunRequest.DefaultTimeout,
                 prompt.Options.Retries ?? RunRequest.DefaultRetries);
         });
+        planned = Isolate(request, [.. planned]);
         var warnings = set.Warnings.ToList();
         var cache = new ResultCache(request.ResolvedCacheDirectory);
         var checkedPrompts = claudePath is null
@@ -102,6 +103,55 @@ public sealed class RunPlan
                 : "no earlier success";
             return prompt with { Key = key, UpToDate = recorded, Freshness = freshness };
         })];
+    }
+
+    /// <summary>
+    /// Each prompt with <c>isolation: worktree</c> with the repository it runs in; a working directory outside any git
+    /// repository, or a git that is missing or too old, is an input error before anything runs.
+    /// </summary>
+    private static PlannedPrompt[] Isolate(RunRequest request, PlannedPrompt[] planned)
+    {
+        var isolated = planned.Where(p => p.Prompt.Options.Isolation == WorktreeIsolation.Worktree).ToList();
+        if (isolated.Count == 0)
+        {
+            return planned;
+        }
+
+        if (Git.WorktreeProblem() is { } gitProblem)
+        {
+            throw new InvalidInputException([new InputError(gitProblem, isolated[0].Prompt.Location)]);
+        }
+
+        var errors = new List<InputError>();
+        var tops = new Dictionary<string, (string? Top, string? Prefix, string? Problem)>(StringComparer.Ordinal);
+        var withRepository = planned.Select(prompt =>
+        {
+            if (prompt.Prompt.Options.Isolation != WorktreeIsolation.Worktree)
+            {
+                return prompt;
+            }
+
+            var directory = prompt.Prompt.Options.WorkingDirectory!;
+            if (!tops.TryGetValue(directory, out var found))
+            {
+                tops[directory] = found = Git.WorkTreeTop(directory);
+            }
+
+            if (found.Top is not { } top)
+            {
+                errors.Add(new InputError(found.Problem!, prompt.Prompt.Location));
+                return prompt;
+            }
+
+            return prompt with { Isolation = new WorktreeIsolation(top, found.Prefix!, prompt.Prompt.Options.ApplyChanges ?? true) };
+        }).ToList();
+        if (errors.Count > 0)
+        {
+            throw new InvalidInputException(errors);
+        }
+
+        var parent = RunWorktrees.Parent(request.ResolvedLogDirectory, withRepository.Select(p => p.Isolation?.Repository).OfType<string>());
+        return [.. withRepository.Select(p => p.Isolation is null ? p : p with { WorktreeParent = parent })];
     }
 
     private static PromptSet Load(RunRequest request)

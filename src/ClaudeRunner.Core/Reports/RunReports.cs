@@ -75,6 +75,29 @@ internal static class RunReports
                     json.WriteEndObject();
                 }
 
+                if (result.Changes is { } changes)
+                {
+                    json.WriteStartObject("changes");
+                    json.WriteString("patch", changes.PatchFile);
+                    json.WriteBoolean("applied", changes.Applied);
+                    json.WriteStartArray("files");
+                    foreach (var file in changes.Files)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("status", file.Status);
+                        json.WriteString("path", file.Path);
+                        if (file.From is { } from)
+                        {
+                            json.WriteString("from", from);
+                        }
+
+                        json.WriteEndObject();
+                    }
+
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+
                 json.WriteString("logFile", result.LogFile);
                 json.WriteString("streamFile", result.StreamFile);
                 json.WriteEndObject();

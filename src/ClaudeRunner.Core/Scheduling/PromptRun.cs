@@ -14,7 +14,9 @@ internal sealed class PromptRun : IAttemptOutput
     private readonly ObserverGate _observer;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _runStart;
+    private readonly RunWorktrees _worktrees;
     private PromptLog? _log;
+    private PromptChanges? _changes;
     private AttemptResult? _last;
     private DateTimeOffset? _start;
     private DateTimeOffset? _end;
@@ -30,8 +32,10 @@ internal sealed class PromptRun : IAttemptOutput
     /// <param name="scheduler">The run's slots.</param>
     /// <param name="observer">The run's observer.</param>
     /// <param name="runStart">When the run started, recorded with a success.</param>
-    public PromptRun(RunPlan plan, PlannedPrompt planned, string marker, Scheduler scheduler, ObserverGate observer, DateTimeOffset runStart)
+    /// <param name="worktrees">The run's worktrees, for a prompt with worktree isolation.</param>
+    public PromptRun(RunPlan plan, PlannedPrompt planned, string marker, Scheduler scheduler, ObserverGate observer, DateTimeOffset runStart, RunWorktrees worktrees)
     {
+        _worktrees = worktrees;
         _runStart = runStart;
         _plan = plan;
         _planned = planned;
@@ -73,35 +77,49 @@ internal sealed class PromptRun : IAttemptOutput
 
         _scheduler.NoteFinal(Prompt.Id, verdict.Outcome);
         var result = Result(verdict);
-        if (result.Outcome == Outcome.Succeeded && _planned.Key is { } key)
+        // A success whose patch is still to be applied is recorded once it applied (Run): a conflict is no success.
+        if (!IsApplyPending(_planned, result))
         {
-            Record(key, result);
+            Record(_plan, _planned, result, _runStart, _observer);
         }
 
         return result;
     }
 
-    /// <summary>Records a success under the prompt's key; a cache that cannot be written costs the next run a rerun, not this prompt its success.</summary>
-    private void Record(PromptKey key, PromptResult result)
+    /// <summary>Whether <paramref name="result"/> is a success whose changes are applied to the main working tree when the run has finished.</summary>
+    public static bool IsApplyPending(PlannedPrompt planned, PromptResult result) =>
+        result.Outcome == Outcome.Succeeded && planned.Isolation is { ApplyChanges: true };
+
+    /// <summary>
+    /// Records a success under the prompt's key (nothing else, and nothing without a key); a cache that cannot be written
+    /// costs the next run a rerun, not this prompt its success.
+    /// </summary>
+    public static void Record(RunPlan plan, PlannedPrompt planned, PromptResult result, DateTimeOffset runStart, ObserverGate observer)
     {
+        if (result.Outcome != Outcome.Succeeded || planned.Key is not { } key)
+        {
+            return;
+        }
+
+        var time = plan.Request.TimeProvider;
         try
         {
-            _plan.Cache.Record(new RecordedSuccess
+            plan.Cache.Record(new RecordedSuccess
             {
                 Key = key.Value,
-                Id = Prompt.Id,
-                Succeeded = result.End ?? _time.GetLocalNow(),
-                RunStart = _runStart,
+                Id = result.Id,
+                Succeeded = result.End ?? time.GetLocalNow(),
+                RunStart = runStart,
                 CostUsd = result.CostUsd,
                 DurationMs = (long)result.Duration.TotalMilliseconds,
                 SessionId = result.SessionId,
-                ResultText = result.ResultText is { } text ? _plan.Redactor.Redact(text) : null,
+                ResultText = result.ResultText is { } text ? plan.Redactor.Redact(text) : null,
                 Parts = key.Parts,
             });
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _observer.Emit(new PromptOutput(_time.GetLocalNow(), Prompt, PromptOutputKind.StandardError, $"The success could not be recorded in '{_plan.Cache.Directory}' (the next run runs this prompt again): {ex.Message}"));
+            observer.Emit(new PromptOutput(time.GetLocalNow(), planned.Prompt, PromptOutputKind.StandardError, $"The success could not be recorded in '{plan.Cache.Directory}' (the next run runs this prompt again): {ex.Message}"));
         }
     }
 
@@ -227,17 +245,49 @@ internal sealed class PromptRun : IAttemptOutput
     {
         _log ??= PromptLog.Create(_plan.Request.ResolvedLogDirectory, Prompt.Id, _plan.Request.CreateLogFile);
         _attempts++;
-        // A retry continues the conversation the last attempt began, when it began one.
-        var resumeFrom = _plan.Request.ResumeOnRetry ? _last?.SessionId : null;
-        var result = await RunClaudeAsync(resumeFrom, cancellation).ConfigureAwait(false);
-        if (resumeFrom is not null && result.ResumeRefused)
+        var now = _time.GetLocalNow();
+        _observer.Emit(new PromptStarted(now, Prompt, _attempts, _planned.MaxAttempts, _planned.CommandLine));
+        var command = _planned.Command;
+        AttemptWorktree? worktree = null;
+        AttemptResult? result = null;
+        if (_planned.Isolation is { } isolation)
         {
-            ((IAttemptOutput)this).Output(PromptOutputKind.StandardError, $"claude could not resume session {resumeFrom}: attempt {_attempts} starts over.");
-            result = await RunClaudeAsync(null, cancellation).ConfigureAwait(false);
+            try
+            {
+                // Each attempt from a fresh worktree: a retry does not inherit what a failed attempt left.
+                worktree = await _worktrees.CreateAsync(isolation, Prompt.Id, _attempts, cancellation).ConfigureAwait(false);
+                command = command.In(worktree.WorkingDirectory);
+            }
+            catch (WorktreeException ex)
+            {
+                var verdict = cancellation.IsCancellationRequested ? Verdict.NotStartedCancelled : Verdict.WorktreeFailed(ex.Message);
+                result = new AttemptResult(verdict, null, null, null, now, _time.GetLocalNow());
+            }
         }
-        else if (resumeFrom is not null)
+
+        // A retry continues the conversation the last attempt began, when it began one; not in a fresh worktree,
+        // whose files are not the ones that conversation saw (and claude keeps transcripts per directory).
+        var resumeFrom = _plan.Request.ResumeOnRetry && worktree is null ? _last?.SessionId : null;
+        try
         {
-            _resumed.Add(_attempts);
+            result ??= await RunClaudeAsync(command, resumeFrom, cancellation).ConfigureAwait(false);
+            if (resumeFrom is not null && result.ResumeRefused)
+            {
+                ((IAttemptOutput)this).Output(PromptOutputKind.StandardError, $"claude could not resume session {resumeFrom}: attempt {_attempts} starts over.");
+                result = await RunClaudeAsync(command, null, cancellation).ConfigureAwait(false);
+            }
+            else if (resumeFrom is not null)
+            {
+                _resumed.Add(_attempts);
+            }
+        }
+        finally
+        {
+            if (worktree is not null)
+            {
+                // Whatever the attempt's outcome, a cancel included: its changes are kept, its worktree goes.
+                _changes = await _worktrees.FinishAsync(worktree, Path.Combine(_plan.Request.ResolvedLogDirectory, Prompt.Id + ".patch")).ConfigureAwait(false);
+            }
         }
 
         _last = result;
@@ -250,13 +300,10 @@ internal sealed class PromptRun : IAttemptOutput
     }
 
     /// <summary>One claude process for the current attempt, in a session of its own; a fork of <paramref name="resumeFrom"/> when given.</summary>
-    private Task<AttemptResult> RunClaudeAsync(string? resumeFrom, CancellationToken cancellation)
+    private Task<AttemptResult> RunClaudeAsync(ClaudeCommand planned, string? resumeFrom, CancellationToken cancellation)
     {
-        var command = _planned.Command.ForAttempt(Guid.NewGuid(), resumeFrom);
-        var commandLine = command.Display(_plan.Redactor);
-        var now = _time.GetLocalNow();
-        _observer.Emit(new PromptStarted(now, Prompt, _attempts, _planned.MaxAttempts, commandLine));
-        _log!.BeginAttempt(_attempts, _planned.MaxAttempts, now, command, commandLine);
+        var command = planned.ForAttempt(Guid.NewGuid(), resumeFrom);
+        _log!.BeginAttempt(_attempts, _planned.MaxAttempts, _time.GetLocalNow(), command, command.Display(_plan.Redactor));
         var attempt = new ClaudeAttempt(command, $"{_marker}:{_attempts}", _log, _plan.Redactor, this, _time);
         return attempt.RunAsync(resumeFrom is null ? Prompt.Text : ClaudeCommand.ResumePrompt, _planned.Timeout, _plan.Request.GracePeriod, cancellation);
     }
@@ -280,6 +327,7 @@ internal sealed class PromptRun : IAttemptOutput
         ResultText = _last?.Result?.Text,
         LogFile = _log?.LogPath,
         StreamFile = _log?.StreamPath,
+        Changes = _changes,
     };
 
     /// <summary>The hold of a run without a machine-wide budget.</summary>

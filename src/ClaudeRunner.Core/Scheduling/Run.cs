@@ -32,6 +32,7 @@ internal sealed class Run
         string? usageLimit;
         using (var scheduler = new Scheduler(request, _observer, cancellation))
         using (var heartbeatStop = new CancellationTokenSource())
+        using (var worktrees = new RunWorktrees(_plan))
         {
             var heartbeat = new HeartbeatTimer(request.HeartbeatInterval, _time, startTimestamp, results.Length, scheduler, _observer).RunAsync(heartbeatStop.Token);
             try
@@ -40,16 +41,22 @@ internal sealed class Run
                 // serves its queue in order, so prompts start in input order.
                 await Task.WhenAll(_plan.Prompts.Select(async (planned, index) =>
                 {
-                    var result = await new PromptRun(_plan, planned, $"{_runMarker}:{index}", scheduler, _observer, start).ExecuteAsync(cancellation).ConfigureAwait(false);
+                    var result = await new PromptRun(_plan, planned, $"{_runMarker}:{index}", scheduler, _observer, start, worktrees).ExecuteAsync(cancellation).ConfigureAwait(false);
                     results[index] = result;
                     scheduler.PromptDone();
-                    _observer.Emit(new PromptFinished(_time.GetLocalNow(), result));
+                    // A success whose changes are still to be applied is finished once they are (below): it may yet conflict.
+                    if (!PromptRun.IsApplyPending(planned, result))
+                    {
+                        _observer.Emit(new PromptFinished(_time.GetLocalNow(), result));
+                    }
                 })).ConfigureAwait(false);
             }
             finally
             {
-                // Whatever a claude of this run left behind (a daemon that closed its pipes) goes with the run.
+                // Whatever a claude of this run left behind (a daemon that closed its pipes) goes with the run, and so
+                // does any worktree an attempt could not remove itself.
                 ProcessTree.KillMarked(_runMarker);
+                worktrees.Dispose();
                 await heartbeatStop.CancelAsync().ConfigureAwait(false);
                 await heartbeat.ConfigureAwait(false);
             }
@@ -57,6 +64,8 @@ internal sealed class Run
             concurrency = scheduler.History;
             usageLimit = scheduler.UsageLimit;
         }
+
+        await ApplyChangesAsync(results, start).ConfigureAwait(false);
 
         var summary = new RunSummary
         {
@@ -79,6 +88,25 @@ internal sealed class Run
         _observer.Emit(new RunFinished(_time.GetLocalNow(), summary));
         _observer.ThrowIfFailed();
         return summary;
+    }
+
+    /// <summary>
+    /// Applies the patches of the prompts that succeeded in worktrees to the main working tree, in input order (a cancelled
+    /// run too: those prompts were paid for); a patch that does not apply makes its prompt Conflicted. Then their successes
+    /// are recorded and they are reported finished.
+    /// </summary>
+    private async Task ApplyChangesAsync(PromptResult[] results, DateTimeOffset start)
+    {
+        for (var index = 0; index < results.Length; index++)
+        {
+            var planned = _plan.Prompts[index];
+            if (PromptRun.IsApplyPending(planned, results[index]))
+            {
+                results[index] = await ChangeApplier.ApplyAsync(planned.Isolation!, results[index]).ConfigureAwait(false);
+                PromptRun.Record(_plan, planned, results[index], start, _observer);
+                _observer.Emit(new PromptFinished(_time.GetLocalNow(), results[index]));
+            }
+        }
     }
 
     /// <summary>Writes one report; returns why it could not be written, or null.</summary>

@@ -121,9 +121,9 @@ public static class RealClaudeScenarios
     public const string InterruptedToolOutput = "step-one-done";
 
     /// <summary>
-    /// One prompt whose first attempt runs a Bash command (<see cref="InterruptedToolOutput"/>) and then meets an API
-    /// that never answers, so it times out; the mock answers every later request. Retries 1, timeout 12 s.
-    /// Not part of <see cref="All"/>: run it with RetryTimeouts.
+    /// One prompt whose first attempt runs a Bash command (<see cref="InterruptedToolOutput"/>), then meets a 500
+    /// that claude does not retry (CLAUDE_CODE_MAX_RETRIES=0): a ServerError in the middle of the conversation, which
+    /// the runner retries. The mock answers every later request. Not part of <see cref="All"/>.
     /// </summary>
     public static async Task<RealClaudeScenario> InterruptedToolRunAsync()
     {
@@ -131,11 +131,11 @@ public static class RealClaudeScenarios
         scenario.Mock.When(Marker("interrupted"), MockBehaviour.Custom((n, _) => n switch
         {
             1 => MockResponse.Bash($"echo {InterruptedToolOutput}"),
-            2 => MockResponse.Hang(),
+            2 => MockResponse.Error(500),
             _ => MockResponse.Reply("Finished after resuming."),
         }));
         scenario.WritePrompts(
-            Defaults(retries: 1, timeout: TimeSpan.FromSeconds(12)),
+            Defaults(retries: 1),
             [Prompt("interrupted", "Run the step, then report.")],
             [new ExpectedPrompt("interrupted", Outcome.Succeeded, 2)]);
         return scenario;
@@ -250,6 +250,27 @@ public static class RealClaudeScenarios
                     : new ExpectedPrompt(AsRootId, Outcome.Succeeded, 1),
                 new ExpectedPrompt(SandboxedId, Outcome.Succeeded, 1),
             ]);
+        return scenario;
+    }
+
+    /// <summary>The file the model of <see cref="IsolatedToolWriteAsync"/> makes with its Bash tool.</summary>
+    public const string IsolatedFile = "made-by-claude.txt";
+
+    /// <summary>
+    /// <c>isolation: worktree</c> in a git repository (the working directory, one committed file): the model writes
+    /// <see cref="IsolatedFile"/> with its Bash tool, relative to where claude runs, then answers. It succeeds, and
+    /// the file comes back through the patch.
+    /// </summary>
+    public static async Task<RealClaudeScenario> IsolatedToolWriteAsync()
+    {
+        var scenario = await RealClaudeScenario.StartAsync(Sandboxed(maxRetries: 0)).ConfigureAwait(false);
+        var repository = scenario.Environment.WorkingDirectory;
+        File.WriteAllText(Path.Combine(repository, "README.md"), "A repository for claude.\n");
+        ClaudeRunner.Tests.ScratchGit.InitWithCommit(repository);
+        scenario.Mock.When(Marker("isolated"), MockBehaviour.ToolUseThenReply(MockResponse.Bash($"echo written in the worktree > {IsolatedFile}"), "Wrote the file."));
+        var defaults = Defaults(retries: 0);
+        defaults["isolation"] = WorktreeIsolation.Worktree;
+        scenario.WritePrompts(defaults, [Prompt("isolated", "Write a file.")], [new ExpectedPrompt("isolated", Outcome.Succeeded, 1)]);
         return scenario;
     }
 
