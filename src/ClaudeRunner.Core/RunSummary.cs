@@ -27,6 +27,12 @@ public sealed record RunSummary
     /// <summary>Why a report (<see cref="SummaryFile"/>, <see cref="JUnitFile"/>) could not be written, one sentence each; empty when both were.</summary>
     public IReadOnlyList<string> ReportFailures { get; init; } = [];
 
+    /// <summary>The shard of the whole set this run ran (see <see cref="RunRequest.Shard"/>); null when it ran the whole set.</summary>
+    public Shard? Shard { get; init; }
+
+    /// <summary>With a <see cref="Shard"/>: the ids of the whole set, in input order, so that a merge can tell a shard is missing.</summary>
+    public IReadOnlyList<string>? ShardSet { get; init; }
+
     /// <summary>The wall-clock time of the run.</summary>
     public TimeSpan Duration => End - Start;
 

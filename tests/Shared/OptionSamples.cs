@@ -25,7 +25,9 @@ public static class OptionSamples
         var rule when rule.Contains("US dollars", StringComparison.Ordinal) => 2.5m,
         var rule when rule.Contains("duration", StringComparison.Ordinal) => TimeSpan.FromSeconds(90),
         var rule when rule.Contains("true or false", StringComparison.Ordinal) => !(bool)(option.ValueIn(new RunRequest()) ?? false),
-        var rule when rule.Contains("one of", StringComparison.Ordinal) => "plan",
+        var rule when rule.Contains("auto/n", StringComparison.Ordinal) => "2/4",
+        // A permission mode that is not claude's default; for other choices, the last one the rule lists.
+        var rule when rule.Contains("one of", StringComparison.Ordinal) => rule.Contains("plan", StringComparison.Ordinal) ? "plan" : rule[(rule.LastIndexOf(' ') + 1)..],
         var rule when rule.Contains("NAME=value", StringComparison.Ordinal) => new Dictionary<string, string> { ["CR_A"] = "1", ["CR_B"] = "x=y" },
         var rule when rule.Contains("array", StringComparison.Ordinal) => (IReadOnlyList<string>)["Read", "Bash(git diff:*)"],
         _ => "sample value",

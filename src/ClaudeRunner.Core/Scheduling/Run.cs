@@ -35,9 +35,10 @@ internal sealed class Run
             try
             {
                 // Each task queues for its first slot before the next one is created, and the scheduler
-                // serves its queue in order, so prompts start in input order.
-                await Task.WhenAll(_plan.Prompts.Select(async (planned, index) =>
+                // serves its queue in order, so prompts start in the plan's start order (input order, or longest first).
+                await Task.WhenAll(_plan.StartOrder.Select(async index =>
                 {
+                    var planned = _plan.Prompts[index];
                     var result = await new PromptRun(_plan, planned, $"{_runMarker}:{index}", scheduler, _observer, start).ExecuteAsync(cancellation).ConfigureAwait(false);
                     results[index] = result;
                     scheduler.PromptDone();
@@ -61,6 +62,8 @@ internal sealed class Run
             Cancelled = cancellation.IsCancellationRequested,
             SummaryFile = request.ResolvedSummaryFile,
             JUnitFile = request.ResolvedJUnitFile,
+            Shard = _plan.Shard,
+            ShardSet = _plan.ShardSet,
         };
         // Each report is written wherever it can be: one that fails (a full disk) must not cost the other.
         string?[] failures =
