@@ -25,6 +25,7 @@ public sealed class ShardTests : IDisposable
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Equal("All 2 prompts succeeded", first.OutputLines[^1]);
+        Assert.Contains("running 2 of 4 prompts (shard 1/2), at most 4 at once", first.OutputLines[0], StringComparison.Ordinal);
         Assert.True(second.ExitCode == 1, second.ToString());
         Assert.True(merge.ExitCode == 1, merge.ToString());
         Assert.Equal("1 of 4 prompts failed", merge.OutputLines[^2]);

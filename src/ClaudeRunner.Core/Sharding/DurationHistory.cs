@@ -55,9 +55,11 @@ internal sealed class DurationHistory
         }
 
         var durations = latest.ToDictionary(entry => entry.Key, entry => entry.Value.Duration, StringComparer.Ordinal);
+        // A damaged cache file is said once, by the up-to-date check of the prompts this run takes.
+        var unsaid = new List<InputError>();
         foreach (var id in ids.Where(id => !durations.ContainsKey(id)))
         {
-            if (cache.Latest(id, warnings) is { DurationMs: > 0 } recorded)
+            if (cache.Latest(id, unsaid) is { DurationMs: > 0 } recorded)
             {
                 durations[id] = TimeSpan.FromMilliseconds(recorded.DurationMs);
             }
