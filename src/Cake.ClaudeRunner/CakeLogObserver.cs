@@ -17,7 +17,7 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
                     Write(Verbosity.Minimal, LogLevel.Warning, warning.ToString());
                 }
 
-                Write(Verbosity.Normal, LogLevel.Information, $"Running {RunWording.Prompts(started.Prompts.Count)} with Claude, at most {started.MaxParallel} at once; logs in {started.LogDirectory}");
+                Write(Verbosity.Normal, LogLevel.Information, $"Running {RunWording.Prompts(started)} with Claude, at most {started.MaxParallel} at once; logs in {started.LogDirectory}");
                 break;
             case PromptStarted started:
                 Write(Verbosity.Normal, LogLevel.Information, $"[{started.Prompt.Id}] started{AttemptText(started.Attempt, started.MaxAttempts)}");

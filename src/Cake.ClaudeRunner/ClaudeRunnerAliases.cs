@@ -153,4 +153,72 @@ public static class ClaudeRunnerAliases
             PromptSource.FromPrompts(relativePaths.Select(path => new PromptInput(prompt(path).Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal), PromptIds.ForPath(path)) { File = path })),
             settings);
     }
+
+    /// <summary>
+    /// Merges the summaries of a sharded run's CI jobs (the <c>summary.*-of-*.json</c> files in <paramref name="directory"/>
+    /// and its subdirectories) into one <c>summary.json</c> and JUnit report of the whole set, in the default log directory.
+    /// </summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="directory">Where the shards' summaries were downloaded; relative to Cake's working directory.</param>
+    /// <returns>The whole set's summary.</returns>
+    /// <exception cref="CakeException">A shard is missing or given twice, the shards disagree on the set, or a prompt failed.</exception>
+    /// <example>
+    /// <code>
+    /// Task("Merge")
+    ///     .Does(() =>
+    /// {
+    ///     var summary = MergeClaudeSummaries("shards");
+    ///     Information("{0}", summary.Headline);
+    /// });
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    public static RunSummary MergeClaudeSummaries(this ICakeContext context, DirectoryPath directory) =>
+        MergeClaudeSummaries(context, directory, new ClaudeMergeSettings());
+
+    /// <summary>Merges the summaries of a sharded run's CI jobs found in <paramref name="directory"/> and its subdirectories, writing the reports where <paramref name="settings"/> say.</summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="directory">Where the shards' summaries were downloaded; relative to Cake's working directory.</param>
+    /// <param name="settings">Where the merged reports go.</param>
+    /// <returns>The whole set's summary.</returns>
+    /// <exception cref="CakeException">A shard is missing or given twice, the shards disagree on the set, or a prompt failed.</exception>
+    /// <example>
+    /// <code>
+    /// Task("Merge")
+    ///     .Does(() =>
+    /// {
+    ///     MergeClaudeSummaries("shards", new ClaudeMergeSettings { JUnitFile = "artifacts/claude.junit.xml" });
+    /// });
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    public static RunSummary MergeClaudeSummaries(this ICakeContext context, DirectoryPath directory, ClaudeMergeSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(directory);
+        return ClaudeMerge.Execute(context, [directory.MakeAbsolute(context.Environment)], settings);
+    }
+
+    /// <summary>Merges the given shard summary files into one summary and JUnit report of the whole set.</summary>
+    /// <param name="context">The Cake context.</param>
+    /// <param name="summaryFiles">Every shard's summary file, such as <c>GetFiles("shards/**/summary.*-of-*.json")</c>.</param>
+    /// <param name="settings">Where the merged reports go.</param>
+    /// <returns>The whole set's summary.</returns>
+    /// <exception cref="CakeException">A shard is missing or given twice, the shards disagree on the set, or a prompt failed.</exception>
+    /// <example>
+    /// <code>
+    /// Task("Merge")
+    ///     .Does(() =>
+    /// {
+    ///     MergeClaudeSummaries(GetFiles("shards/**/summary.*-of-*.json"), new ClaudeMergeSettings());
+    /// });
+    /// </code>
+    /// </example>
+    [CakeMethodAlias]
+    public static RunSummary MergeClaudeSummaries(this ICakeContext context, IEnumerable<FilePath> summaryFiles, ClaudeMergeSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(summaryFiles);
+        return ClaudeMerge.Execute(context, [.. summaryFiles.Select(file => file.MakeAbsolute(context.Environment))], settings);
+    }
 }

@@ -20,7 +20,7 @@ internal sealed class PlainProgress(TextWriter output) : IRunObserver
 
         var line = runEvent switch
         {
-            RunStarted started => $"running {RunWording.Prompts(started.Prompts.Count)}, at most {started.MaxParallel} at once; logs in {started.LogDirectory}",
+            RunStarted started => $"running {RunWording.Prompts(started)}, at most {started.MaxParallel} at once; logs in {started.LogDirectory}",
             PromptStarted started => $"started {started.Prompt.Id} (attempt {started.Attempt}/{started.MaxAttempts})",
             PromptRetrying retrying => $"{retrying.Prompt.Id} retrying in {OptionText.FormatDuration(retrying.Delay)} (attempt {retrying.NextAttempt}/{retrying.MaxAttempts}) after {retrying.Reason}: {retrying.Message}",
             PromptFinished finished => ResultText.Finished(finished.Result),

@@ -52,7 +52,7 @@ internal sealed class RunnerCommand
         _stdout = stdout;
         _stderr = stderr;
         _files.Validators.Add(RejectUnknownOptions);
-        _root = new RootCommand("Runs Claude Code prompts (claude -p) in parallel. Exit codes: 0 all succeeded, 1 any failed, 2 bad input or usage, 130/143 stopped by SIGINT/SIGTERM.")
+        _root = new RootCommand("Runs Claude Code prompts (claude -p) in parallel. Exit codes: 0 all succeeded, 1 any failed, 2 bad input or usage, 130/143 stopped by SIGINT/SIGTERM. 'claude-runner merge' merges the reports of shards.")
         {
             _files,
         };
@@ -65,6 +65,7 @@ internal sealed class RunnerCommand
         _root.Options.Add(_foreach);
         _root.Options.Add(_changedSince);
         _root.Options.Add(_quiet);
+        _root.Subcommands.Add(new MergeCommand(stdout, stderr).Command);
         _root.SetAction((parse, _) => RunAsync(parse));
     }
 
@@ -182,7 +183,8 @@ internal sealed class RunnerCommand
         };
     }
 
-    private static Option ToCliOption(RunOption row)
+    /// <summary>The CLI option of a row of the option table: its name, aliases, help and default, its value parsed by the row's kind.</summary>
+    internal static Option ToCliOption(RunOption row)
     {
         var description = row.DefaultText is null ? row.Help : $"{row.Help} [default: {row.DefaultText}]";
         if (row.Kind.IsFlag)
@@ -210,7 +212,7 @@ internal sealed class RunnerCommand
     }
 
     // Without this, an unknown option such as --verbose would be taken for a prompts file.
-    private static void RejectUnknownOptions(ArgumentResult files)
+    internal static void RejectUnknownOptions(ArgumentResult files)
     {
         foreach (var token in files.Tokens.Where(token => token.Value.Length > 1 && token.Value[0] == '-'))
         {

@@ -23,6 +23,12 @@ public sealed record RunStarted(DateTimeOffset Time, IReadOnlyList<Prompt> Promp
 {
     /// <summary>What is valid but worth saying, such as a <c>foreach</c> that matched no file; each front end logs these as warnings.</summary>
     public IReadOnlyList<InputError> Warnings { get; init; } = [];
+
+    /// <summary>The shard of the whole set this run takes; null for the whole set.</summary>
+    public Shard? Shard { get; init; }
+
+    /// <summary>How many prompts the whole set has (more than <see cref="Prompts"/> in a shard).</summary>
+    public int SetCount { get; init; }
 }
 
 /// <summary>An attempt of a prompt started.</summary>

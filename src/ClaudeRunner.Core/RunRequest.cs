@@ -104,6 +104,22 @@ public sealed record RunRequest
     public bool DryRun { get; init; }
 
     /// <summary>
+    /// Which shard of the prompts this CI job runs: <c>i/n</c> (1 ≤ i ≤ n), <c>auto</c> (from the CI's parallel-job
+    /// variables: GitLab, Azure Pipelines, Buildkite, CircleCI) or <c>auto/n</c> (the total given, for a Kubernetes
+    /// Indexed Job); null for the whole set. Every job cuts the whole set alike, by id and durations history.
+    /// </summary>
+    public string? Shard { get; init; }
+
+    /// <summary>Earlier summary files (or directories of them) whose durations cut shards and order prompts; the cache's recorded successes fill in the rest.</summary>
+    public IReadOnlyList<string>? History { get; init; }
+
+    /// <summary>The order prompts start in: <c>input</c>, or <c>longest-first</c> by history; null for longest-first when there is history, input otherwise.</summary>
+    public string? Order { get; init; }
+
+    /// <summary>Reads an environment variable (null when unset) for <c>Shard=auto</c>; tests give their own instead of changing the process's.</summary>
+    internal Func<string, string?> EnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
+
+    /// <summary>
     /// The clock of every wait and time stamp of the run: attempt timeouts, the grace period, retry backoff,
     /// heartbeats, event times and result times. For tests (a fake clock); leave it at <see cref="TimeProvider.System"/>.
     /// </summary>

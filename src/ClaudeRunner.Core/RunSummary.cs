@@ -33,6 +33,12 @@ public sealed record RunSummary
     /// <summary>The API's usage or spend limit that stopped the run, in claude's words; null when none was reached.</summary>
     public string? UsageLimit { get; init; }
 
+    /// <summary>The shard of the whole set this run ran (see <see cref="RunRequest.Shard"/>); null when it ran the whole set.</summary>
+    public Shard? Shard { get; init; }
+
+    /// <summary>With a <see cref="Shard"/>: the ids of the whole set, in input order, so that a merge can tell a shard is missing.</summary>
+    public IReadOnlyList<string>? ShardSet { get; init; }
+
     /// <summary>The wall-clock time of the run.</summary>
     public TimeSpan Duration => End - Start;
 

@@ -8,6 +8,15 @@ public static class RunWording
     /// <summary>"1 prompt", "3 prompts".</summary>
     public static string Prompts(int count) => count == 1 ? "1 prompt" : string.Create(CultureInfo.InvariantCulture, $"{count} prompts");
 
+    /// <summary>What a run takes, for its first line: "3 prompts", or in a shard "3 of 7 prompts (shard 2/3)".</summary>
+    public static string Prompts(RunStarted started)
+    {
+        ArgumentNullException.ThrowIfNull(started);
+        return started.Shard is { } shard
+            ? string.Create(CultureInfo.InvariantCulture, $"{started.Prompts.Count} of {Prompts(started.SetCount)} (shard {shard})")
+            : Prompts(started.Prompts.Count);
+    }
+
     /// <summary>"$0.50", "$0.0123": cents at least, tenths of a cent where claude reports them.</summary>
     public static string Cost(decimal usd) => string.Create(CultureInfo.InvariantCulture, $"${usd:0.00##}");
 

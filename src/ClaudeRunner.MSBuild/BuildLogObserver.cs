@@ -23,7 +23,7 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
                     log.LogCodedWarning(ErrorCodes.InputWarning, warning.Location ?? new SourceLocation(string.Empty), warning.Message);
                 }
 
-                High("Running {0}, at most {1} at once; logs in {2}", RunWording.Prompts(started.Prompts.Count), started.MaxParallel, started.LogDirectory);
+                High("Running {0}, at most {1} at once; logs in {2}", RunWording.Prompts(started), started.MaxParallel, started.LogDirectory);
                 break;
             case PromptStarted started:
                 High("[{0}] started (attempt {1}/{2})", started.Prompt.Id, started.Attempt, started.MaxAttempts);
@@ -42,12 +42,7 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
                 High("[{0}] Succeeded in {1}, {2}", result.Id, OptionText.FormatDuration(result.Duration), RunWording.Cost(result.CostUsd));
                 break;
             case PromptFinished { Result: var result }:
-                log.LogCodedError(
-                    ErrorCodes.For(result.Outcome),
-                    result.Location,
-                    $"Prompt '{result.Id}' {result.Outcome}: {ConsoleText.Neutralise(result.Message)}"
-                    + (result.Attempts == 0 ? string.Empty : $" ({result.Attempts} attempt(s), {OptionText.FormatDuration(result.Duration)}, {RunWording.Cost(result.CostUsd)})")
-                    + (result.LogFile is null ? string.Empty : $" Log: {result.LogFile}"));
+                LogFailure(log, result);
                 break;
             case Heartbeat heartbeat:
                 High("{0}", heartbeat);
@@ -65,6 +60,15 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
                 break;
         }
     }
+
+    /// <summary>The error of a prompt that did not succeed, coded by its outcome, at its line in its prompts file.</summary>
+    public static void LogFailure(TaskLoggingHelper log, PromptResult result) =>
+        log.LogCodedError(
+            ErrorCodes.For(result.Outcome),
+            result.Location,
+            $"Prompt '{result.Id}' {result.Outcome}: {ConsoleText.Neutralise(result.Message)}"
+            + (result.Attempts == 0 ? string.Empty : $" ({result.Attempts} attempt(s), {OptionText.FormatDuration(result.Duration)}, {RunWording.Cost(result.CostUsd)})")
+            + (result.LogFile is null ? string.Empty : $" Log: {result.LogFile}"));
 
     private void High(string format, params object?[] args) => log.LogMessage(MessageImportance.High, format, args);
 }

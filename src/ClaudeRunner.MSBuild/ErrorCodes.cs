@@ -17,6 +17,9 @@ internal static class ErrorCodes
     /// <summary>A task parameter has a value the task cannot use.</summary>
     public const string InvalidParameter = "CCR102";
 
+    /// <summary>The shard summaries given to the merge are not one whole set: a shard is missing, given twice or cut from another set.</summary>
+    public const string ShardsInconsistent = "CCR104";
+
     /// <summary>A warning about the input that does not stop the run, such as a <c>foreach</c> that matched no file.</summary>
     public const string InputWarning = "CCR110";
 

@@ -508,7 +508,7 @@ public sealed class EngineTests : IDisposable
 
         var events = observer.Events;
         var started = Assert.IsType<RunStarted>(events[0]);
-        Assert.Equal(new RunStarted(runStart, started.Prompts, RunRequest.DefaultMaxParallel, _scratch.LogDirectory) { Warnings = started.Warnings }, started);
+        Assert.Equal(new RunStarted(runStart, started.Prompts, RunRequest.DefaultMaxParallel, _scratch.LogDirectory) { Warnings = started.Warnings, SetCount = 2 }, started);
         Assert.Empty(started.Warnings);
         Assert.IsType<RunFinished>(events[^1]);
         Assert.Equal(2, events.OfType<PromptStarted>().Count());

@@ -26,8 +26,9 @@ public static class OptionSamples
         var rule when rule.Contains("duration", StringComparison.Ordinal) => TimeSpan.FromSeconds(90),
         // The flag's other value: a CLI switch gives only that one.
         var rule when rule.Contains("true or false", StringComparison.Ordinal) => !(bool)(option.ValueIn(new RunRequest()) ?? option.DefaultText == "true"),
-        // A choice that is not the default: the last one.
-        var rule when rule.Contains("one of", StringComparison.Ordinal) => rule[(rule.LastIndexOf(' ') + 1)..],
+        var rule when rule.Contains("auto/n", StringComparison.Ordinal) => "2/4",
+        // A permission mode that is not claude's default; for other choices, the last one the rule lists.
+        var rule when rule.Contains("one of", StringComparison.Ordinal) => rule.Contains("plan", StringComparison.Ordinal) ? "plan" : rule[(rule.LastIndexOf(' ') + 1)..],
         var rule when rule.Contains("NAME=value", StringComparison.Ordinal) => new Dictionary<string, string> { ["CR_A"] = "1", ["CR_B"] = "x=y" },
         var rule when rule.Contains("array", StringComparison.Ordinal) => (IReadOnlyList<string>)["Read", "Bash(git diff:*)"],
         _ => "sample value",

@@ -19,6 +19,15 @@ public static class RunOptions
     /// <summary>Where a prompt's claude works: <c>none</c>, the working directory itself; <c>worktree</c>, a fresh git worktree per attempt.</summary>
     public static IReadOnlyList<string> IsolationModes { get; } = [WorktreeIsolation.None, WorktreeIsolation.Worktree];
 
+    /// <summary>The orders prompts may start in (<c>Order</c>).</summary>
+    public static IReadOnlyList<string> PromptOrders { get; } = [InputOrder, LongestFirstOrder];
+
+    /// <summary>Prompts start in input order.</summary>
+    public const string InputOrder = "input";
+
+    /// <summary>Prompts start longest first by their durations history.</summary>
+    public const string LongestFirstOrder = "longest-first";
+
     private static readonly TextKind Text = new();
     private static readonly TextKind ExactText = new(keepsWhitespace: true);
     private static readonly DurationKind PositiveDuration = new(allowsZero: false);
@@ -63,6 +72,9 @@ public static class RunOptions
         WholeRun("JUnitFile", "--junit", new PathKind(isDirectory: false), "The JUnit XML report.", r => r.JUnitFile, (r, v) => r with { JUnitFile = (string)v }) with { CliValueName = "FILE", DefaultText = "junit.xml in the log directory" },
         WholeRun("CacheDirectory", "--cache-dir", new PathKind(isDirectory: true), "Where successes are recorded by key, so an unchanged prompt is not run again; point it at a directory CI caches to share results between runs and agents.", r => r.CacheDirectory, (r, v) => r with { CacheDirectory = (string)v }) with { CliValueName = "DIR", DefaultText = "cache in the log directory" },
         WholeRun("Force", "--force", Flag, "Run every prompt, up to date or not, and record the new results.", r => r.Force, (r, v) => r with { Force = (bool)v }) with { DefaultText = "false" },
+        WholeRun("Shard", "--shard", new ShardKind(), "Run only this CI job's share of the prompts: i/n (such as 2/4), auto (from GitLab's, Azure Pipelines', Buildkite's or CircleCI's parallel-job variables) or auto/n (n jobs, for a Kubernetes Indexed Job); every job cuts the set alike and names its reports with its shard.", r => r.Shard, (r, v) => r with { Shard = (string)v }) with { CliValueName = "I/N" },
+        WholeRun("History", "--history", new ListKind(splitsEntries: false, ';'), "Earlier summary files, or directories of them, whose durations balance the shards and order prompts longest first; the cache's recorded successes fill in the rest.", r => r.History, (r, v) => r with { History = (IReadOnlyList<string>)v }) with { CliValueName = "FILE" },
+        WholeRun("Order", "--order", new ChoiceKind(PromptOrders), "The order prompts start in: input, or longest-first by their durations history.", r => r.Order, (r, v) => r with { Order = (string)v }) with { CliValueName = "ORDER", DefaultText = "longest-first with history, else input" },
         WholeRun("DryRun", "--dry-run", Flag, "Show each prompt's command, working directory, timeout and retries; start nothing.", r => r.DryRun, (r, v) => r with { DryRun = (bool)v }) with { DefaultText = "false" },
     ];
 

@@ -6,9 +6,12 @@ namespace ClaudeRunner;
 /// </summary>
 public sealed class RunPlan
 {
-    private RunPlan(RunRequest request, IReadOnlyList<PlannedPrompt> prompts, IReadOnlyList<InputError> warnings, string? claudePath, string? claudeNotFound, SecretRedactor redactor, ResultCache cache, MachineSlots? machineSlots)
+    private RunPlan(RunRequest request, IReadOnlyList<PlannedPrompt> prompts, IReadOnlyList<InputError> warnings, string? claudePath, string? claudeNotFound, SecretRedactor redactor, ResultCache cache, ShardCut cut, MachineSlots? machineSlots)
     {
         MachineSlots = machineSlots;
+        Shard = cut.Shard;
+        ShardSet = cut.Shard is null ? null : cut.SetIds;
+        StartOrder = cut.StartOrder;
         Cache = cache;
         Request = request;
         Prompts = prompts;
@@ -26,11 +29,22 @@ public sealed class RunPlan
     /// <summary>Every prompt, in input order.</summary>
     public IReadOnlyList<PlannedPrompt> Prompts { get; }
 
+    /// <summary>The shard of the whole set this plan runs; null for the whole set.</summary>
+    public Shard? Shard { get; }
+
+    /// <summary>With a <see cref="Shard"/>: the ids of the whole set, in input order.</summary>
+    public IReadOnlyList<string>? ShardSet { get; }
+
+    /// <summary>The indexes of <see cref="Prompts"/> in the order they start: input order, or longest first by history (see <see cref="RunRequest.Order"/>).</summary>
+    public IReadOnlyList<int> StartOrder { get; }
+
     /// <summary>What is valid but worth saying before the run, such as a <c>foreach</c> that matched no file.</summary>
     public IReadOnlyList<InputError> Warnings { get; }
 
-    /// <summary>The closing line of a dry run: "Dry run: 3 prompts planned, none started."</summary>
-    public string Headline => $"Dry run: {RunWording.Prompts(Prompts.Count)} planned, none started.";
+    /// <summary>The closing line of a dry run: "Dry run: 3 prompts planned, none started.", "Dry run: shard 2/4, 25 of 100 prompts planned, none started."</summary>
+    public string Headline => Shard is { } shard
+        ? $"Dry run: shard {shard}, {Prompts.Count} of {RunWording.Prompts(ShardSet!.Count)} planned, none started."
+        : $"Dry run: {RunWording.Prompts(Prompts.Count)} planned, none started.";
 
     /// <summary>The full path of the claude executable; null when it cannot be found (see <see cref="ClaudeNotFound"/>).</summary>
     public string? ClaudePath { get; }
@@ -54,9 +68,17 @@ public sealed class RunPlan
     /// <exception cref="InvalidInputException">The request or its prompts are invalid.</exception>
     internal static RunPlan Create(RunRequest request)
     {
-        var set = Load(request);
+        (var set, request, var shard) = Load(request);
         var machineSlots = MachineSlots.For(request);
-        var prompts = set.Prompts;
+        var warnings = set.Warnings.ToList();
+        if (shard.Note is { } note)
+        {
+            warnings.Add(new InputError(note));
+        }
+
+        var cache = new ResultCache(request.ResolvedCacheDirectory);
+        var cut = ShardCut.Make(request, set.Prompts, shard.Shard, cache, warnings);
+        var prompts = cut.Prompts;
         var (claudePath, claudeNotFound) = ClaudeExecutable.Resolve(request.ClaudePath, request.BaseDirectory);
         var redactor = SecretRedactor.FromEnvironment(prompts.Select(p => p.Options.Env).OfType<IReadOnlyDictionary<string, string>>());
         var planned = prompts.Select(prompt =>
@@ -71,12 +93,10 @@ public sealed class RunPlan
                 prompt.Options.Retries ?? RunRequest.DefaultRetries);
         });
         planned = Isolate(request, [.. planned]);
-        var warnings = set.Warnings.ToList();
-        var cache = new ResultCache(request.ResolvedCacheDirectory);
         var checkedPrompts = claudePath is null
             ? [.. planned.Select(prompt => prompt with { Freshness = "not checked: claude was not found" })]
             : UpToDateCheck(request, [.. planned], claudePath, cache, warnings);
-        return new RunPlan(request, checkedPrompts, warnings, claudePath, claudeNotFound, redactor, cache, machineSlots);
+        return new RunPlan(request, checkedPrompts, warnings, claudePath, claudeNotFound, redactor, cache, cut, machineSlots);
     }
 
     /// <summary>
@@ -154,14 +174,25 @@ public sealed class RunPlan
         return [.. withRepository.Select(p => p.Isolation is null ? p : p with { WorktreeParent = parent })];
     }
 
-    private static PromptSet Load(RunRequest request)
+    /// <summary>The prompts, the request with its shard's report names, and the shard (with what to say about it once).</summary>
+    private static (PromptSet Set, RunRequest Request, (Shard? Shard, string? Note) Shard) Load(RunRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = request.Validate();
+        (Shard? Shard, string? Note) shard = (null, null);
         if (errors.Count == 0)
         {
-            // Only valid settings resolve to paths; checked before anything runs or pays.
-            errors = [.. OutputPaths.Problems(request)];
+            try
+            {
+                shard = ShardSelection.Resolve(request.Shard, request.EnvironmentVariable);
+                request = ShardCut.WithReportNames(request, shard.Shard);
+                // Only valid settings resolve to paths; checked before anything runs or pays.
+                errors = [.. OutputPaths.Problems(request)];
+            }
+            catch (InvalidInputException ex)
+            {
+                errors = ex.Errors;
+            }
         }
 
         var defaults = request.Defaults.WorkingDirectory is { } directory
@@ -177,6 +208,6 @@ public sealed class RunPlan
             throw new InvalidInputException([.. errors, .. ex.Errors]);
         }
 
-        return errors.Count == 0 ? prompts : throw new InvalidInputException(errors);
+        return errors.Count == 0 ? (prompts, request, shard) : throw new InvalidInputException(errors);
     }
 }

@@ -16,6 +16,21 @@ internal static class RunReports
             json.WriteString("end", summary.End);
             json.WriteNumber("durationMs", (long)summary.Duration.TotalMilliseconds);
             json.WriteBoolean("cancelled", summary.Cancelled);
+            if (summary.Shard is { } shard)
+            {
+                json.WriteStartObject("shard");
+                json.WriteNumber("index", shard.Index);
+                json.WriteNumber("total", shard.Total);
+                json.WriteStartArray("set");
+                foreach (var id in summary.ShardSet ?? [])
+                {
+                    json.WriteStringValue(id);
+                }
+
+                json.WriteEndArray();
+                json.WriteEndObject();
+            }
+
             json.WriteStartObject("totals");
             json.WriteNumber("prompts", summary.Results.Count);
             // Up-to-date prompts are successes counted on their own: this run did not run them.

@@ -25,7 +25,7 @@ internal sealed class Run
         var start = _time.GetLocalNow();
         var startTimestamp = _time.GetTimestamp();
         OwnerOnlyFile.CreateDirectory(request.ResolvedLogDirectory);
-        _observer.Emit(new RunStarted(start, [.. _plan.Prompts.Select(p => p.Prompt)], request.MaxParallel, request.ResolvedLogDirectory) { Warnings = _plan.Warnings });
+        _observer.Emit(new RunStarted(start, [.. _plan.Prompts.Select(p => p.Prompt)], request.MaxParallel, request.ResolvedLogDirectory) { Warnings = _plan.Warnings, Shard = _plan.Shard, SetCount = _plan.ShardSet?.Count ?? _plan.Prompts.Count });
 
         var results = new PromptResult[_plan.Prompts.Count];
         ConcurrencyHistory concurrency;
@@ -38,9 +38,10 @@ internal sealed class Run
             try
             {
                 // Each task queues for its first slot before the next one is created, and the scheduler
-                // serves its queue in order, so prompts start in input order.
-                await Task.WhenAll(_plan.Prompts.Select(async (planned, index) =>
+                // serves its queue in order, so prompts start in the plan's start order (input order, or longest first).
+                await Task.WhenAll(_plan.StartOrder.Select(async index =>
                 {
+                    var planned = _plan.Prompts[index];
                     var result = await new PromptRun(_plan, planned, $"{_runMarker}:{index}", scheduler, _observer, start, worktrees).ExecuteAsync(cancellation).ConfigureAwait(false);
                     results[index] = result;
                     scheduler.PromptDone();
@@ -77,6 +78,8 @@ internal sealed class Run
             UsageLimit = usageLimit,
             SummaryFile = request.ResolvedSummaryFile,
             JUnitFile = request.ResolvedJUnitFile,
+            Shard = _plan.Shard,
+            ShardSet = _plan.ShardSet,
         };
         // Each report is written wherever it can be: one that fails (a full disk) must not cost the other.
         string?[] failures =
