@@ -21,8 +21,14 @@ internal static class ResultText
         return result.Succeeded ? line : $"{line}: {result.Message}";
     }
 
+    /// <summary>The lines under the headline: one per failed prompt, or the one reason no prompt could start.</summary>
+    public static IEnumerable<string> Failures(RunSummary summary) =>
+        summary.ClaudeNotFound is { } reason
+            ? [$"  {RunWording.ClaudeNotFound(reason, summary.Results.Count)}"]
+            : summary.Failures.Select(Failure);
+
     /// <summary>One line per failed prompt under the headline: what happened and where to look.</summary>
-    public static string Failure(PromptResult result) =>
+    private static string Failure(PromptResult result) =>
         result.LogFile is { } log
             ? $"  {result.Id}: {result.Outcome}: {result.Message} (log: {log})"
             : $"  {result.Id}: {result.Outcome}: {result.Message}";

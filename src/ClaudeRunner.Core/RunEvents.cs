@@ -23,6 +23,12 @@ public sealed record RunStarted(DateTimeOffset Time, IReadOnlyList<Prompt> Promp
 {
     /// <summary>What is valid but worth saying, such as a <c>foreach</c> that matched no file; each front end logs these as warnings.</summary>
     public IReadOnlyList<InputError> Warnings { get; init; } = [];
+
+    /// <summary>
+    /// Why claude cannot be started (not found, with install advice), or null. Then no prompt starts: each finishes
+    /// <see cref="Outcome.LaunchFailed"/> with this message, and front ends report it once for the run, not per prompt.
+    /// </summary>
+    public string? ClaudeNotFound { get; init; }
 }
 
 /// <summary>An attempt of a prompt started.</summary>

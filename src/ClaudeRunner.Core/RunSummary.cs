@@ -18,6 +18,9 @@ public sealed record RunSummary
     /// <summary>The termination signal that stopped the run (see <see cref="RunHost"/>), or null.</summary>
     public System.Runtime.InteropServices.PosixSignal? StoppedBy { get; init; }
 
+    /// <summary>Why claude could not be started for any prompt (see <see cref="RunStarted.ClaudeNotFound"/>), or null.</summary>
+    public string? ClaudeNotFound { get; init; }
+
     /// <summary>Where the summary JSON was written; null for a dry run.</summary>
     public string? SummaryFile { get; init; }
 

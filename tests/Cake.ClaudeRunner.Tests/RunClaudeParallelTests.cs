@@ -85,6 +85,22 @@ public sealed class RunClaudeParallelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_missing_claude_is_one_error_for_the_run_and_every_row_says_LaunchFailed()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+
+        var failure = await TaskFailureAsync(cake, context => context.RunClaudeParallel(["one", "two", "three"], Settings().WithClaudePath("claude-that-does-not-exist")));
+
+        Assert.StartsWith("3 of 3 prompts failed: claude was not found (LaunchFailed).", failure.Message, StringComparison.Ordinal);
+        // The other error line is Cake's own report of the task's failure.
+        var error = Assert.Single(cake.Log.Lines, l => l.Level == LogLevel.Error && l.Text.Contains("install", StringComparison.OrdinalIgnoreCase));
+        Assert.StartsWith("'claude-that-does-not-exist' was not found on PATH.", error.Text, StringComparison.Ordinal);
+        Assert.EndsWith("No prompt ran: all 3 prompts are LaunchFailed.", error.Text, StringComparison.Ordinal);
+        Assert.Equal(3, cake.Log.Lines.Count(l => l.Text.EndsWith("LaunchFailed: not started, claude was not found", StringComparison.Ordinal)));
+        Assert.All(FakeClaudeScratch.SummaryPrompts(Path.Combine(_scratch.LogDirectory, "summary.json")).Values, row => Assert.Equal("LaunchFailed", row.Outcome));
+    }
+
+    [Fact]
     public async Task Settings_become_the_claude_arguments_and_environment()
     {
         using var cake = new CakeHarness(_scratch.Directory);

@@ -104,6 +104,20 @@ public sealed partial class CliRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_missing_claude_is_one_error_for_the_run_and_every_row_says_LaunchFailed()
+    {
+        var result = await CliProcess.RunAsync(_scratch, """{"prompts":["one","two","three"]}""", "--claude", "claude-that-does-not-exist");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(1, result.OutputLines.Count(line => line.Contains("npm install", StringComparison.Ordinal)));
+        Assert.Equal("3 of 3 prompts failed", result.OutputLines[^2]);
+        Assert.StartsWith("  'claude-that-does-not-exist' was not found on PATH.", result.OutputLines[^1], StringComparison.Ordinal);
+        Assert.EndsWith("No prompt ran: all 3 prompts are LaunchFailed.", result.OutputLines[^1], StringComparison.Ordinal);
+        Assert.Equal(3, result.OutputLines.Count(line => line.EndsWith("LaunchFailed: not started, claude was not found", StringComparison.Ordinal)));
+        Assert.All(FakeClaudeScratch.SummaryPrompts(Path.Combine(_scratch.Directory, "claude-logs", "summary.json")).Values, row => Assert.Equal("LaunchFailed", row.Outcome));
+    }
+
+    [Fact]
     public async Task Invalid_JSON_exits_2_naming_file_line_and_column_and_runs_nothing()
     {
         _scratch.WriteFile("bad.json", "{\n  \"prompts\": [\n    \"a\",,\n  ]\n}");

@@ -74,6 +74,25 @@ public sealed class RunClaudeParallelTests : IDisposable
     }
 
     [Fact]
+    public void A_missing_claude_is_one_error_for_the_run_and_every_row_says_LaunchFailed()
+    {
+        _scratch.WriteFile("prompts.json", """{ "prompts": [ "one", "two", "three" ] }""");
+        var run = _build.WithProject("""
+              <Target Name="Build">
+                <RunClaudeParallel PromptsFile="prompts.json" ClaudePath="claude-that-does-not-exist" />
+              </Target>
+            """).Build();
+
+        Assert.False(run.Succeeded);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal("CCR009", error.Code);
+        Assert.StartsWith("'claude-that-does-not-exist' was not found on PATH.", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("No prompt ran: all 3 prompts are LaunchFailed.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, run.HighMessages.Count(m => m.EndsWith("LaunchFailed: not started, claude was not found", StringComparison.Ordinal)));
+        Assert.All(FakeClaudeScratch.SummaryPrompts(SummaryFile).Values, row => Assert.Equal("LaunchFailed", row.Outcome));
+    }
+
+    [Fact]
     public void ContinueOnError_WarnAndContinue_turns_the_prompt_errors_into_warnings()
     {
         _scratch.WriteFile("prompts.json", """{ "prompts": [ { "id": "agent-fails", "prompt": "@fake is_error" } ] }""");

@@ -25,7 +25,7 @@ internal sealed class Run
         var start = _time.GetLocalNow();
         var startTimestamp = _time.GetTimestamp();
         OwnerOnlyFile.CreateDirectory(request.ResolvedLogDirectory);
-        _observer.Emit(new RunStarted(start, [.. _plan.Prompts.Select(p => p.Prompt)], request.MaxParallel, request.ResolvedLogDirectory) { Warnings = _plan.Warnings });
+        _observer.Emit(new RunStarted(start, [.. _plan.Prompts.Select(p => p.Prompt)], request.MaxParallel, request.ResolvedLogDirectory) { Warnings = _plan.Warnings, ClaudeNotFound = _plan.ClaudeNotFound });
 
         var results = new PromptResult[_plan.Prompts.Count];
         using (var scheduler = new Scheduler(request.MaxParallel, request.FailFast, cancellation))
@@ -59,6 +59,7 @@ internal sealed class Run
             Start = start,
             End = _time.GetLocalNow(),
             Cancelled = cancellation.IsCancellationRequested,
+            ClaudeNotFound = _plan.ClaudeNotFound,
             SummaryFile = request.ResolvedSummaryFile,
             JUnitFile = request.ResolvedJUnitFile,
         };
