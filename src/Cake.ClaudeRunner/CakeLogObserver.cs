@@ -60,7 +60,7 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
                 Write(Verbosity.Normal, LogLevel.Information, heartbeat.ToString());
                 break;
             case RunFinished { Summary: var summary }:
-                Write(Verbosity.Normal, LogLevel.Information, $"{summary.Headline} in {OptionText.FormatDuration(summary.Duration)}{CostText(summary.TotalCostUsd)}; summary: {summary.SummaryFile}");
+                Write(Verbosity.Normal, LogLevel.Information, $"{summary.Headline} in {OptionText.FormatDuration(summary.Duration)}{CostText(summary.TotalCostUsd)}; summary: {summary.SummaryFile}, report: {summary.ReportFile}");
                 foreach (var failure in summary.ReportFailures)
                 {
                     Write(Verbosity.Quiet, LogLevel.Warning, failure);

@@ -33,9 +33,9 @@ internal static class ResultText
             ? $"  {result.Id}: {result.Outcome}: {result.Message} (log: {log})"
             : $"  {result.Id}: {result.Outcome}: {result.Message}";
 
-    /// <summary>"finished in 1m20s, cost $0.1234; summary: …/summary.json, JUnit: …/junit.xml", then a line per report that could not be written.</summary>
+    /// <summary>"finished in 1m20s, cost $0.1234; summary: …/summary.json, JUnit: …/junit.xml, report: …/report.html", then a line per report that could not be written.</summary>
     public static string Totals(RunSummary summary) =>
         string.Join(
             Environment.NewLine,
-            summary.ReportFailures.Prepend($"finished in {OptionText.FormatDuration(summary.Duration)}, cost {RunWording.Cost(summary.TotalCostUsd)}; summary: {summary.SummaryFile}, JUnit: {summary.JUnitFile}"));
+            summary.ReportFailures.Prepend($"finished in {OptionText.FormatDuration(summary.Duration)}, cost {RunWording.Cost(summary.TotalCostUsd)}; summary: {summary.SummaryFile}, JUnit: {summary.JUnitFile}, report: {summary.ReportFile}"));
 }

@@ -21,6 +21,9 @@ public sealed record PromptResult
     /// <summary>Attempts made; 0 when the prompt never started.</summary>
     public int Attempts { get; init; }
 
+    /// <summary>Every attempt, in order; empty when the prompt never started. Between two attempts lies the retry's backoff.</summary>
+    public IReadOnlyList<AttemptRecord> History { get; init; } = [];
+
     /// <summary>When the first attempt started.</summary>
     public DateTimeOffset? Start { get; init; }
 

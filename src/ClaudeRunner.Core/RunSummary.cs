@@ -27,7 +27,10 @@ public sealed record RunSummary
     /// <summary>Where the JUnit report was written; null for a dry run.</summary>
     public string? JUnitFile { get; init; }
 
-    /// <summary>Why a report (<see cref="SummaryFile"/>, <see cref="JUnitFile"/>) could not be written, one sentence each; empty when both were.</summary>
+    /// <summary>Where the HTML report was written; null for a dry run.</summary>
+    public string? ReportFile { get; init; }
+
+    /// <summary>Why a report (<see cref="SummaryFile"/>, <see cref="JUnitFile"/>, <see cref="ReportFile"/>) could not be written, one sentence each; empty when all were.</summary>
     public IReadOnlyList<string> ReportFailures { get; init; } = [];
 
     /// <summary>The wall-clock time of the run.</summary>

@@ -64,7 +64,7 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
                 High("{0}", heartbeat);
                 break;
             case RunFinished { Summary: var summary }:
-                High("{0} in {1}, {2}. Summary: {3}", summary.Headline, OptionText.FormatDuration(summary.Duration), RunWording.Cost(summary.TotalCostUsd), summary.SummaryFile);
+                High("{0} in {1}, {2}. Summary: {3}, report: {4}", summary.Headline, OptionText.FormatDuration(summary.Duration), RunWording.Cost(summary.TotalCostUsd), summary.SummaryFile, summary.ReportFile);
                 foreach (var failure in summary.ReportFailures)
                 {
                     log.LogWarning("{0}", failure);

@@ -311,7 +311,7 @@ public sealed partial class CliRunTests : IDisposable
         Assert.Contains(lines, line => Regex.IsMatch(line, @"\] quick finished with exit code 0 \(Succeeded, \d+(ms|\.?\d*s), \$0\.0123\)$"));
         Assert.Contains(lines, line => Regex.IsMatch(line, @"\] slow finished with exit code 0 \(Succeeded, \d+(\.\d)?s, \$0\.50\)$"));
         Assert.Contains(lines, line => Regex.IsMatch(line, @"\] 1/2 done, 1 running, ETA (\d+ms|\d+(\.\d)?s)$"));
-        Assert.Matches(@"\] finished in [\d.]+s, cost \$0\.5123; summary: .*summary\.json, JUnit: .*junit\.xml$", lines[^2]);
+        Assert.Matches(@"\] finished in [\d.]+s, cost \$0\.5123; summary: .*summary\.json, JUnit: .*junit\.xml, report: .*report\.html$", lines[^2]);
         Assert.Equal("All 2 prompts succeeded", lines[^1]);
         Assert.Equal(string.Empty, result.Error);
     }

@@ -9,6 +9,9 @@ namespace ClaudeRunner;
 /// <param name="End">When it ended, the output drained.</param>
 internal sealed record AttemptResult(Verdict Verdict, int? ExitCode, ClaudeResult? Result, string? SessionId, DateTimeOffset Start, DateTimeOffset End)
 {
+    /// <summary>The last lines of claude's stderr, masked.</summary>
+    public string StderrTail { get; init; } = string.Empty;
+
     public Outcome Outcome => Verdict.Outcome;
 
     public string Message => Verdict.Message;

@@ -112,7 +112,10 @@ internal sealed class ClaudeAttempt
             _result is { } result ? Redacted(result) : null,
             _result?.SessionId ?? _sessionId,
             start,
-            _time.GetLocalNow());
+            _time.GetLocalNow())
+        {
+            StderrTail = _redactor.Redact(StderrTail()),
+        };
     }
 
     /// <summary>SIGTERM, a grace period, then the whole tree (docs/claude-cli.md, "Signals and children").</summary>

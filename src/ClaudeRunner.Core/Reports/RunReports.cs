@@ -4,72 +4,84 @@ using System.Xml;
 
 namespace ClaudeRunner;
 
-/// <summary>The run's reports: <c>summary.json</c> and a JUnit XML file (one test case per prompt), both written atomically.</summary>
+/// <summary>
+/// The run's reports: <c>summary.json</c>, the same data in the HTML report (see <see cref="HtmlReport"/>), and a JUnit XML
+/// file (one test case per prompt), all written atomically.
+/// </summary>
 internal static class RunReports
 {
     public static void WriteSummary(string path, RunSummary summary) =>
         OwnerOnlyFile.WriteAtomically(path, stream =>
         {
             using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+            WriteSummary(json, summary);
+        });
+
+    /// <summary>The summary document: totals, then every prompt with its attempts and their timeline lanes.</summary>
+    public static void WriteSummary(Utf8JsonWriter json, RunSummary summary)
+    {
+        var lanes = TimelineLanes.Assign(summary.Results);
+        json.WriteStartObject();
+        json.WriteString("start", summary.Start);
+        json.WriteString("end", summary.End);
+        json.WriteNumber("durationMs", (long)summary.Duration.TotalMilliseconds);
+        json.WriteBoolean("cancelled", summary.Cancelled);
+        json.WriteString("claudeNotFound", summary.ClaudeNotFound);
+        json.WriteStartObject("totals");
+        json.WriteNumber("prompts", summary.Results.Count);
+        // Up-to-date prompts are successes counted on their own: this run did not run them.
+        json.WriteNumber("succeeded", summary.SucceededCount - summary.UpToDateCount);
+        json.WriteNumber("upToDate", summary.UpToDateCount);
+        json.WriteNumber("failed", summary.Results.Count - summary.SucceededCount);
+        json.WriteNumber("costUsd", summary.TotalCostUsd);
+        WriteTokens(json, summary.TotalTokens);
+        json.WriteStartObject("outcomes");
+        foreach (var group in summary.Results.GroupBy(r => r.Outcome).OrderBy(g => g.Key))
+        {
+            json.WriteNumber(group.Key.ToString(), group.Count());
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteStartArray("prompts");
+        foreach (var (result, promptLanes) in summary.Results.Zip(lanes))
+        {
             json.WriteStartObject();
-            json.WriteString("start", summary.Start);
-            json.WriteString("end", summary.End);
-            json.WriteNumber("durationMs", (long)summary.Duration.TotalMilliseconds);
-            json.WriteBoolean("cancelled", summary.Cancelled);
-            json.WriteStartObject("totals");
-            json.WriteNumber("prompts", summary.Results.Count);
-            // Up-to-date prompts are successes counted on their own: this run did not run them.
-            json.WriteNumber("succeeded", summary.SucceededCount - summary.UpToDateCount);
-            json.WriteNumber("upToDate", summary.UpToDateCount);
-            json.WriteNumber("failed", summary.Results.Count - summary.SucceededCount);
-            json.WriteNumber("costUsd", summary.TotalCostUsd);
-            WriteTokens(json, summary.TotalTokens);
-            json.WriteStartObject("outcomes");
-            foreach (var group in summary.Results.GroupBy(r => r.Outcome).OrderBy(g => g.Key))
+            json.WriteString("id", result.Id);
+            json.WriteString("outcome", result.Outcome.ToString());
+            json.WriteBoolean("succeeded", result.Succeeded);
+            json.WriteString("message", result.Message);
+            WriteNumberOrNull(json, "exitCode", result.ExitCode);
+            json.WriteNumber("attempts", result.Attempts);
+            WriteTimeOrNull(json, "start", result.Start);
+            WriteTimeOrNull(json, "end", result.End);
+            json.WriteNumber("durationMs", (long)result.Duration.TotalMilliseconds);
+            json.WriteNumber("costUsd", result.CostUsd);
+            WriteTokens(json, result.Tokens);
+            WriteNumberOrNull(json, "turns", result.Turns);
+            json.WriteString("sessionId", result.SessionId);
+            json.WriteString("result", result.ResultText);
+            json.WriteString("source", result.Location.ToString());
+            json.WriteString("file", result.File);
+            if (result.UpToDateWith is { } recorded)
             {
-                json.WriteNumber(group.Key.ToString(), group.Count());
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
-            json.WriteStartArray("prompts");
-            foreach (var result in summary.Results)
-            {
-                json.WriteStartObject();
-                json.WriteString("id", result.Id);
-                json.WriteString("outcome", result.Outcome.ToString());
-                json.WriteBoolean("succeeded", result.Succeeded);
-                json.WriteString("message", result.Message);
-                WriteNumberOrNull(json, "exitCode", result.ExitCode);
-                json.WriteNumber("attempts", result.Attempts);
-                WriteTimeOrNull(json, "start", result.Start);
-                WriteTimeOrNull(json, "end", result.End);
-                json.WriteNumber("durationMs", (long)result.Duration.TotalMilliseconds);
-                json.WriteNumber("costUsd", result.CostUsd);
-                WriteTokens(json, result.Tokens);
-                WriteNumberOrNull(json, "turns", result.Turns);
-                json.WriteString("sessionId", result.SessionId);
-                json.WriteString("result", result.ResultText);
-                json.WriteString("source", result.Location.ToString());
-                json.WriteString("file", result.File);
-                if (result.UpToDateWith is { } recorded)
-                {
-                    json.WriteStartObject("upToDate");
-                    json.WriteString("succeeded", recorded.Succeeded);
-                    json.WriteString("runStart", recorded.RunStart);
-                    json.WriteNumber("recordedCostUsd", recorded.CostUsd);
-                    json.WriteString("key", recorded.Key);
-                    json.WriteEndObject();
-                }
-
-                json.WriteString("logFile", result.LogFile);
-                json.WriteString("streamFile", result.StreamFile);
+                json.WriteStartObject("upToDate");
+                json.WriteString("succeeded", recorded.Succeeded);
+                json.WriteString("runStart", recorded.RunStart);
+                json.WriteNumber("recordedCostUsd", recorded.CostUsd);
+                json.WriteString("key", recorded.Key);
                 json.WriteEndObject();
             }
 
-            json.WriteEndArray();
+            json.WriteString("logFile", result.LogFile);
+            json.WriteString("streamFile", result.StreamFile);
+            WriteHistory(json, result.History, promptLanes);
             json.WriteEndObject();
-        });
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
 
     public static void WriteJUnit(string path, RunSummary summary) =>
         OwnerOnlyFile.WriteAtomically(path, stream =>
@@ -127,6 +139,26 @@ internal static class RunReports
             xml.WriteEndElement();
             xml.WriteEndElement();
         });
+
+    private static void WriteHistory(Utf8JsonWriter json, IReadOnlyList<AttemptRecord> history, int[] lanes)
+    {
+        json.WriteStartArray("history");
+        foreach (var (attempt, lane) in history.Zip(lanes))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("attempt", attempt.Number);
+            json.WriteNumber("lane", lane);
+            json.WriteString("start", attempt.Start);
+            json.WriteString("end", attempt.End);
+            json.WriteNumber("durationMs", (long)attempt.Duration.TotalMilliseconds);
+            json.WriteString("outcome", attempt.Outcome.ToString());
+            WriteNumberOrNull(json, "exitCode", attempt.ExitCode);
+            json.WriteString("stderrTail", attempt.StderrTail);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
 
     private static void WriteTokens(Utf8JsonWriter json, TokenUsage tokens)
     {

@@ -14,6 +14,7 @@ internal sealed class PromptRun : IAttemptOutput
     private readonly ObserverGate _observer;
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _runStart;
+    private readonly List<AttemptRecord> _history = [];
     private PromptLog? _log;
     private AttemptResult? _last;
     private DateTimeOffset? _start;
@@ -173,6 +174,7 @@ internal sealed class PromptRun : IAttemptOutput
         var attempt = new ClaudeAttempt(_planned.Command, $"{_marker}:{_attempts}", _log, _plan.Redactor, this, _time);
         var result = await attempt.RunAsync(Prompt.Text, _planned.Timeout, _plan.Request.GracePeriod, cancellation).ConfigureAwait(false);
         _last = result;
+        _history.Add(new AttemptRecord { Number = _attempts, Start = result.Start, End = result.End, Outcome = result.Outcome, ExitCode = result.ExitCode, StderrTail = result.StderrTail });
         _start ??= result.Start;
         _end = result.End;
         _cost += result.Result?.CostUsd ?? 0;
@@ -190,6 +192,7 @@ internal sealed class PromptRun : IAttemptOutput
         File = Prompt.File?.RelativePath,
         ExitCode = _last?.ExitCode,
         Attempts = _attempts,
+        History = [.. _history],
         Start = _start,
         End = _end,
         CostUsd = _cost,

@@ -62,12 +62,14 @@ internal sealed class Run
             ClaudeNotFound = _plan.ClaudeNotFound,
             SummaryFile = request.ResolvedSummaryFile,
             JUnitFile = request.ResolvedJUnitFile,
+            ReportFile = request.ResolvedReportFile,
         };
         // Each report is written wherever it can be: one that fails (a full disk) must not cost the other.
         string?[] failures =
         [
             TryWrite("summary", request.ResolvedSummaryFile, RunReports.WriteSummary, summary),
             TryWrite("JUnit report", request.ResolvedJUnitFile, RunReports.WriteJUnit, summary),
+            TryWrite("HTML report", request.ResolvedReportFile, HtmlReport.Write, summary),
         ];
         summary = summary with { ReportFailures = [.. failures.OfType<string>()] };
         _observer.Emit(new RunFinished(_time.GetLocalNow(), summary));
