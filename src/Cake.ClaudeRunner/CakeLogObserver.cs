@@ -44,7 +44,7 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
                 }
                 else if (result.Succeeded)
                 {
-                    Write(Verbosity.Normal, LogLevel.Information, $"[{result.Id}] succeeded in {OptionText.FormatDuration(result.Duration)}{CostText(result.CostUsd)}");
+                    Write(Verbosity.Normal, LogLevel.Information, $"[{result.Id}] succeeded in {OptionText.FormatDuration(result.Duration)}{CostText(result.CostUsd)}{RunWording.Resources(result)}");
                 }
                 else if (_claudeNotFound)
                 {

@@ -17,7 +17,7 @@ internal static class ResultText
         }
 
         var exit = result.ExitCode is { } code ? $"with exit code {code.ToString(CultureInfo.InvariantCulture)}" : "without an exit code";
-        var line = $"{result.Id} finished {exit} ({result.Outcome}, {OptionText.FormatDuration(result.Duration)}, {RunWording.Cost(result.CostUsd)})";
+        var line = $"{result.Id} finished {exit} ({result.Outcome}, {OptionText.FormatDuration(result.Duration)}, {RunWording.Cost(result.CostUsd)}{RunWording.Resources(result)})";
         return result.Succeeded ? line : $"{line}: {result.Message}";
     }
 

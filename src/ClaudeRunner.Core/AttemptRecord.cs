@@ -21,6 +21,9 @@ public sealed record AttemptRecord
     /// <summary>The last lines claude wrote to stderr (at most 8 KiB), secrets masked; empty when it wrote none.</summary>
     public string StderrTail { get; init; } = string.Empty;
 
+    /// <summary>What claude's process tree used (sampled; see <see cref="ResourceUsage"/>); null where it cannot be sampled.</summary>
+    public ResourceUsage? Resources { get; init; }
+
     /// <summary>How long it ran.</summary>
     public TimeSpan Duration => End - Start;
 }

@@ -24,6 +24,9 @@ public sealed record PromptResult
     /// <summary>Every attempt, in order; empty when the prompt never started. Between two attempts lies the retry's backoff.</summary>
     public IReadOnlyList<AttemptRecord> History { get; init; } = [];
 
+    /// <summary>What the attempts' process trees used: the highest peak memory, the CPU times summed; null when unknown.</summary>
+    public ResourceUsage? Resources => ResourceUsage.Combine(History.Select(a => a.Resources));
+
     /// <summary>When the first attempt started.</summary>
     public DateTimeOffset? Start { get; init; }
 

@@ -47,7 +47,7 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
                 High("{0}", RunWording.UpToDate(result));
                 break;
             case PromptFinished { Result: var result } when result.Succeeded:
-                High("[{0}] Succeeded in {1}, {2}", result.Id, OptionText.FormatDuration(result.Duration), RunWording.Cost(result.CostUsd));
+                High("[{0}] Succeeded in {1}, {2}{3}", result.Id, OptionText.FormatDuration(result.Duration), RunWording.Cost(result.CostUsd), RunWording.Resources(result));
                 break;
             case PromptFinished { Result: var result } when _claudeNotFound:
                 High("{0}", RunWording.NotStartedWithoutClaude(result));

@@ -184,5 +184,7 @@ public sealed partial class RunClaudeParallel : Microsoft.Build.Utilities.Task, 
         ["SessionId"] = result.SessionId ?? string.Empty,
         ["LogFile"] = result.LogFile ?? string.Empty,
         ["File"] = result.File ?? string.Empty,
+        ["PeakMemoryMB"] = result.Resources?.PeakMemoryMB.ToString("0.0", CultureInfo.InvariantCulture) ?? string.Empty,
+        ["CpuSeconds"] = result.Resources?.CpuSeconds.ToString("0.000", CultureInfo.InvariantCulture) ?? string.Empty,
     });
 }

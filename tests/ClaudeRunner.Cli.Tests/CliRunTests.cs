@@ -308,8 +308,8 @@ public sealed partial class CliRunTests : IDisposable
         Assert.EndsWith($"] running 2 prompts, at most 4 at once; logs in {Path.Combine(_scratch.Directory, "claude-logs")}", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, line => line.EndsWith("] started quick (attempt 1/1)", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.EndsWith("] started slow (attempt 1/1)", StringComparison.Ordinal));
-        Assert.Contains(lines, line => Regex.IsMatch(line, @"\] quick finished with exit code 0 \(Succeeded, \d+(ms|\.?\d*s), \$0\.0123\)$"));
-        Assert.Contains(lines, line => Regex.IsMatch(line, @"\] slow finished with exit code 0 \(Succeeded, \d+(\.\d)?s, \$0\.50\)$"));
+        Assert.Contains(lines, line => Regex.IsMatch(line, @"\] quick finished with exit code 0 \(Succeeded, \d+(ms|\.?\d*s), \$0\.0123, peak memory \d+\.\d MB, CPU \d+\.\d{3} s\)$"));
+        Assert.Contains(lines, line => Regex.IsMatch(line, @"\] slow finished with exit code 0 \(Succeeded, \d+(\.\d)?s, \$0\.50, peak memory \d+\.\d MB, CPU \d+\.\d{3} s\)$"));
         Assert.Contains(lines, line => Regex.IsMatch(line, @"\] 1/2 done, 1 running, ETA (\d+ms|\d+(\.\d)?s)$"));
         Assert.Matches(@"\] finished in [\d.]+s, cost \$0\.5123; summary: .*summary\.json, JUnit: .*junit\.xml, report: .*report\.html$", lines[^2]);
         Assert.Equal("All 2 prompts succeeded", lines[^1]);

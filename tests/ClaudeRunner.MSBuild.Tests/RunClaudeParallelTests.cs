@@ -93,6 +93,26 @@ public sealed class RunClaudeParallelTests : IDisposable
     }
 
     [Fact]
+    public void Results_carry_the_peak_memory_and_CPU_time_of_each_prompts_process_tree()
+    {
+        _scratch.WriteFile("prompts.json", """{ "prompts": [ { "id": "big", "prompt": "@fake allocate_mb=64 sleep=1500" } ] }""");
+        var run = _build.WithProject($"""
+              <Target Name="Build">
+                <RunClaudeParallel PromptsFile="prompts.json" {_scratch.FakeClaudeAttributes()}>
+                  <Output TaskParameter="Results" ItemName="ClaudeResult" />
+                </RunClaudeParallel>
+                <Message Importance="high" Text="RESOURCES %(ClaudeResult.Identity) %(ClaudeResult.PeakMemoryMB) %(ClaudeResult.CpuSeconds)" />
+              </Target>
+            """).Build();
+
+        Assert.True(run.Succeeded, run.Log);
+        var figures = Assert.Single(run.HighMessages, m => m.StartsWith("RESOURCES big ", StringComparison.Ordinal)).Split(' ');
+        // Present and plausible; the exact peak is proven on a fake clock (ResourceSamplerTests).
+        Assert.InRange(double.Parse(figures[2], System.Globalization.CultureInfo.InvariantCulture), 1, 2048);
+        Assert.InRange(double.Parse(figures[3], System.Globalization.CultureInfo.InvariantCulture), 0, 600);
+    }
+
+    [Fact]
     public void ContinueOnError_WarnAndContinue_turns_the_prompt_errors_into_warnings()
     {
         _scratch.WriteFile("prompts.json", """{ "prompts": [ { "id": "agent-fails", "prompt": "@fake is_error" } ] }""");

@@ -42,6 +42,7 @@ internal sealed class Script
     public bool RootRefusal { get; private set; }
     public bool Echo { get; private set; }
     public int Barrier { get; private set; }
+    public int AllocateMb { get; private set; }
 
     private static readonly string[] Subtypes = ["success", "error_max_turns", "error_max_budget_usd", "error_during_execution"];
 
@@ -132,6 +133,7 @@ internal sealed class Script
             case "root_refusal": RootRefusal = Flag(key, value, source); break;
             case "echo": Echo = Flag(key, value, source); break;
             case "barrier": Barrier = Number<int>(key, value, source); break;
+            case "allocate_mb": AllocateMb = Number<int>(key, value, source); break;
             default: throw new ScriptException($"{source}: unknown directive '{key}'");
         }
     }

@@ -12,6 +12,9 @@ internal sealed record AttemptResult(Verdict Verdict, int? ExitCode, ClaudeResul
     /// <summary>The last lines of claude's stderr, masked.</summary>
     public string StderrTail { get; init; } = string.Empty;
 
+    /// <summary>What claude's process tree used; null where it cannot be sampled or claude never started.</summary>
+    public ResourceUsage? Resources { get; init; }
+
     public Outcome Outcome => Verdict.Outcome;
 
     public string Message => Verdict.Message;

@@ -75,6 +75,7 @@ internal static class RunReports
 
             json.WriteString("logFile", result.LogFile);
             json.WriteString("streamFile", result.StreamFile);
+            WriteResources(json, result.Resources);
             WriteHistory(json, result.History, promptLanes);
             json.WriteEndObject();
         }
@@ -154,10 +155,24 @@ internal static class RunReports
             json.WriteString("outcome", attempt.Outcome.ToString());
             WriteNumberOrNull(json, "exitCode", attempt.ExitCode);
             json.WriteString("stderrTail", attempt.StderrTail);
+            WriteResources(json, attempt.Resources);
             json.WriteEndObject();
         }
 
         json.WriteEndArray();
+    }
+
+    private static void WriteResources(Utf8JsonWriter json, ResourceUsage? resources)
+    {
+        if (resources is null)
+        {
+            json.WriteNull("peakMemoryMB");
+            json.WriteNull("cpuSeconds");
+            return;
+        }
+
+        json.WriteNumber("peakMemoryMB", resources.PeakMemoryMB);
+        json.WriteNumber("cpuSeconds", resources.CpuSeconds);
     }
 
     private static void WriteTokens(Utf8JsonWriter json, TokenUsage tokens)

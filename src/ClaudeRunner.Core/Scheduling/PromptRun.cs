@@ -174,7 +174,7 @@ internal sealed class PromptRun : IAttemptOutput
         var attempt = new ClaudeAttempt(_planned.Command, $"{_marker}:{_attempts}", _log, _plan.Redactor, this, _time);
         var result = await attempt.RunAsync(Prompt.Text, _planned.Timeout, _plan.Request.GracePeriod, cancellation).ConfigureAwait(false);
         _last = result;
-        _history.Add(new AttemptRecord { Number = _attempts, Start = result.Start, End = result.End, Outcome = result.Outcome, ExitCode = result.ExitCode, StderrTail = result.StderrTail });
+        _history.Add(new AttemptRecord { Number = _attempts, Start = result.Start, End = result.End, Outcome = result.Outcome, ExitCode = result.ExitCode, StderrTail = result.StderrTail, Resources = result.Resources });
         _start ??= result.Start;
         _end = result.End;
         _cost += result.Result?.CostUsd ?? 0;
