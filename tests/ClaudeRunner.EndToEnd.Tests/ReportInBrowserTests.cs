@@ -12,6 +12,7 @@ namespace ClaudeRunner.EndToEnd.Tests;
 /// in the test output directory.
 /// </summary>
 [Trait("Category", "Browser")]
+[Collection(BrowserCollection.Name)]
 public sealed partial class ReportInBrowserTests(ITestOutputHelper output) : IDisposable
 {
     // An answer that would mark the page if the report ever ran it.
