@@ -7,6 +7,8 @@ namespace Cake.ClaudeRunner;
 /// <summary>Writes a run's events to Cake's log: progress at normal verbosity, commands at verbose, child output at diagnostic.</summary>
 internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
 {
+    private bool _claudeNotFound;
+
     public void OnEvent(RunEvent runEvent)
     {
         switch (runEvent)
@@ -18,6 +20,12 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
                 }
 
                 Write(Verbosity.Normal, LogLevel.Information, $"Running {RunWording.Prompts(started)} with Claude, at most {started.MaxParallel} at once; logs in {started.LogDirectory}");
+                if (started.ClaudeNotFound is { } reason)
+                {
+                    // One error for the run: the same advice once per prompt would bury it.
+                    _claudeNotFound = true;
+                    Write(Verbosity.Quiet, LogLevel.Error, RunWording.ClaudeNotFound(reason, started.Prompts.Count));
+                }
                 break;
             case PromptStarted started:
                 Write(Verbosity.Normal, LogLevel.Information, $"[{started.Prompt.Id}] started{AttemptText(started.Attempt, started.MaxAttempts)}");
@@ -39,7 +47,11 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
                 }
                 else if (result.Succeeded)
                 {
-                    Write(Verbosity.Normal, LogLevel.Information, $"[{result.Id}] succeeded in {OptionText.FormatDuration(result.Duration)}{CostText(result.CostUsd)}");
+                    Write(Verbosity.Normal, LogLevel.Information, $"[{result.Id}] succeeded in {OptionText.FormatDuration(result.Duration)}{CostText(result.CostUsd)}{RunWording.Resources(result)}");
+                }
+                else if (_claudeNotFound)
+                {
+                    Write(Verbosity.Normal, LogLevel.Information, RunWording.NotStartedWithoutClaude(result));
                 }
                 else
                 {
@@ -51,7 +63,7 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
                 Write(Verbosity.Normal, LogLevel.Information, heartbeat.ToString());
                 break;
             case RunFinished { Summary: var summary }:
-                Write(Verbosity.Normal, LogLevel.Information, $"{summary.Headline} in {OptionText.FormatDuration(summary.Duration)}{CostText(summary.TotalCostUsd)}; summary: {summary.SummaryFile}");
+                Write(Verbosity.Normal, LogLevel.Information, $"{summary.Headline} in {OptionText.FormatDuration(summary.Duration)}{CostText(summary.TotalCostUsd)}; summary: {summary.SummaryFile}, report: {summary.ReportFile}");
                 foreach (var failure in summary.ReportFailures)
                 {
                     Write(Verbosity.Quiet, LogLevel.Warning, failure);

@@ -19,13 +19,14 @@ internal static class ClaudeMerge
             LogDirectory = settings.LogDirectory?.FullPath,
             SummaryFile = settings.SummaryFile?.FullPath,
             JUnitFile = settings.JUnitFile?.FullPath,
+            ReportFile = settings.ReportFile?.FullPath,
         });
         if (result.Summary is not { } summary || !result.Complete)
         {
             throw new CakeException($"{result.Headline}:{Environment.NewLine}{string.Join(Environment.NewLine, result.Problems)}");
         }
 
-        CakeLogObserver.Write(context.Log, Verbosity.Normal, LogLevel.Information, $"{result.Headline}; summary: {summary.SummaryFile}, JUnit: {summary.JUnitFile}");
+        CakeLogObserver.Write(context.Log, Verbosity.Normal, LogLevel.Information, $"{result.Headline}; summary: {summary.SummaryFile}, JUnit: {summary.JUnitFile}, report: {summary.ReportFile}");
         return summary.AllSucceeded
             ? summary
             : throw new CakeException($"{summary.Headline}: {string.Join(", ", summary.Failures.Select(r => $"{r.Id} ({r.Outcome}: {r.Message})"))}. Summary: {summary.SummaryFile}");

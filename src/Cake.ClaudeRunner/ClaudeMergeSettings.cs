@@ -16,4 +16,7 @@ public sealed class ClaudeMergeSettings
 
     /// <summary>Gets or sets the merged JUnit XML report. Default: junit.xml in the log directory.</summary>
     public FilePath? JUnitFile { get; set; }
+
+    /// <summary>Gets or sets the merged HTML report. Default: report.html in the log directory.</summary>
+    public FilePath? ReportFile { get; set; }
 }

@@ -57,6 +57,12 @@ internal static class ClaudeRun
     /// <summary>"2 of 5 prompts failed: a (Failed: …), b (TimedOut: …); not started: c. Summary: …".</summary>
     private static string FailureText(RunSummary summary)
     {
+        if (summary.ClaudeNotFound is not null)
+        {
+            // The log has the reason with its advice once; the exception says it short.
+            return $"{summary.Headline}: claude was not found (LaunchFailed). Summary: {summary.SummaryFile}";
+        }
+
         var notStarted = summary.Failures.Where(r => r.NeverStarted).ToList();
         var failed = summary.Failures.Except(notStarted).Select(r => $"{r.Id} ({r.Outcome}: {r.Message})").ToList();
         var parts = new List<string>();

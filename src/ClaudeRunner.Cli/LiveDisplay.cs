@@ -109,9 +109,9 @@ internal sealed class LiveDisplay(IAnsiConsole console) : IRunObserver
 
         console.Write(FinalTable(summary));
         console.MarkupLine(summary.AllSucceeded ? $"[green]{Markup.Escape(summary.Headline)}[/]" : $"[red]{Markup.Escape(summary.Headline)}[/]");
-        foreach (var failure in summary.Failures)
+        foreach (var failure in ResultText.Failures(summary))
         {
-            console.WriteLine(ConsoleText.Neutralise(ResultText.Failure(failure)));
+            console.WriteLine(ConsoleText.Neutralise(failure));
         }
 
         console.WriteLine(ResultText.Totals(summary));

@@ -20,7 +20,7 @@ internal sealed class MergeCommand
 
     // The report options of a run, under the same names and rules.
     private readonly IReadOnlyList<(RunOption Row, Option<object?> Option)> _outputs =
-        [.. new[] { "LogDirectory", "SummaryFile", "JUnitFile" }.Select(name => RunOptions.ForName(name)!).Select(row => (row, (Option<object?>)RunnerCommand.ToCliOption(row)))];
+        [.. new[] { "LogDirectory", "SummaryFile", "JUnitFile", "ReportFile" }.Select(name => RunOptions.ForName(name)!).Select(row => (row, (Option<object?>)RunnerCommand.ToCliOption(row)))];
 
     public MergeCommand(TextWriter stdout, TextWriter stderr)
     {
@@ -51,6 +51,7 @@ internal sealed class MergeCommand
             LogDirectory = Output("LogDirectory"),
             SummaryFile = Output("SummaryFile"),
             JUnitFile = Output("JUnitFile"),
+            ReportFile = Output("ReportFile"),
         });
         if (result.Summary is not { } summary || !result.Complete)
         {
@@ -63,11 +64,11 @@ internal sealed class MergeCommand
             return ExitCodes.BadInput;
         }
 
-        await _stdout.WriteLineAsync($"merged {RunWording.Prompts(summary.Results.Count)}; summary: {summary.SummaryFile}, JUnit: {summary.JUnitFile}");
+        await _stdout.WriteLineAsync($"merged {RunWording.Prompts(summary.Results.Count)}; summary: {summary.SummaryFile}, JUnit: {summary.JUnitFile}, report: {summary.ReportFile}");
         await _stdout.WriteLineAsync(result.Headline);
-        foreach (var failure in summary.Failures)
+        foreach (var line in ResultText.Failures(summary))
         {
-            await _stdout.WriteLineAsync(ConsoleText.Neutralise(ResultText.Failure(failure)));
+            await _stdout.WriteLineAsync(ConsoleText.Neutralise(line));
         }
 
         return summary.AllSucceeded ? ExitCodes.AllSucceeded : ExitCodes.SomeFailed;

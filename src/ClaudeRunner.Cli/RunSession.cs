@@ -45,9 +45,9 @@ internal sealed class RunSession(RunRequest request, Display display, TextWriter
     {
         var summary = await RunHost.RunAsync(request, display == Display.Plain ? new PlainProgress(stdout) : null, terminateAfterStop: false, CancellationToken.None);
         await stdout.WriteLineAsync(summary.Headline);
-        foreach (var failure in summary.Failures)
+        foreach (var failure in ResultText.Failures(summary))
         {
-            await stdout.WriteLineAsync(ConsoleText.Neutralise(ResultText.Failure(failure)));
+            await stdout.WriteLineAsync(ConsoleText.Neutralise(failure));
         }
 
         return summary;

@@ -24,6 +24,12 @@ public sealed record PromptResult
     /// <summary>The attempts (numbered from 1) that continued the previous attempt's conversation instead of starting over (ResumeOnRetry).</summary>
     public IReadOnlyList<int> ResumedAttempts { get; init; } = [];
 
+    /// <summary>Every attempt, in order; empty when the prompt never started. Between two attempts lies the retry's backoff.</summary>
+    public IReadOnlyList<AttemptRecord> History { get; init; } = [];
+
+    /// <summary>What the attempts' process trees used: the highest peak memory, the CPU times summed; null when unknown.</summary>
+    public ResourceUsage? Resources => ResourceUsage.Combine(History.Select(a => a.Resources));
+
     /// <summary>When the first attempt started.</summary>
     public DateTimeOffset? Start { get; init; }
 

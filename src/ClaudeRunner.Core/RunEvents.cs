@@ -29,6 +29,12 @@ public sealed record RunStarted(DateTimeOffset Time, IReadOnlyList<Prompt> Promp
 
     /// <summary>How many prompts the whole set has (more than <see cref="Prompts"/> in a shard).</summary>
     public int SetCount { get; init; }
+
+    /// <summary>
+    /// Why claude cannot be started (not found, with install advice), or null. Then no prompt starts: each finishes
+    /// <see cref="Outcome.LaunchFailed"/> with this message, and front ends report it once for the run, not per prompt.
+    /// </summary>
+    public string? ClaudeNotFound { get; init; }
 }
 
 /// <summary>An attempt of a prompt started.</summary>

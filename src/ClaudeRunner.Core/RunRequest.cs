@@ -91,6 +91,9 @@ public sealed record RunRequest
     /// <summary>The JUnit XML report; default <c>junit.xml</c> in the log directory.</summary>
     public string? JUnitFile { get; init; }
 
+    /// <summary>The HTML report; default <c>report.html</c> in the log directory.</summary>
+    public string? ReportFile { get; init; }
+
     /// <summary>How often a heartbeat event reports progress; <see cref="TimeSpan.Zero"/> for never.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -135,6 +138,8 @@ public sealed record RunRequest
     internal string ResolvedSummaryFile => SummaryFile is null ? Path.Combine(ResolvedLogDirectory, "summary.json") : Path.GetFullPath(SummaryFile, BaseDirectory);
 
     internal string ResolvedJUnitFile => JUnitFile is null ? Path.Combine(ResolvedLogDirectory, "junit.xml") : Path.GetFullPath(JUnitFile, BaseDirectory);
+
+    internal string ResolvedReportFile => ReportFile is null ? Path.Combine(ResolvedLogDirectory, "report.html") : Path.GetFullPath(ReportFile, BaseDirectory);
 
     /// <summary>The retry delays in effect: a delay given wins, an unset one gives way to it (a first delay above the
     /// default cap raises the cap; a cap below the default first delay lowers the first delay).</summary>

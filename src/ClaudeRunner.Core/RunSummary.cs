@@ -18,13 +18,19 @@ public sealed record RunSummary
     /// <summary>The termination signal that stopped the run (see <see cref="RunHost"/>), or null.</summary>
     public System.Runtime.InteropServices.PosixSignal? StoppedBy { get; init; }
 
+    /// <summary>Why claude could not be started for any prompt (see <see cref="RunStarted.ClaudeNotFound"/>), or null.</summary>
+    public string? ClaudeNotFound { get; init; }
+
     /// <summary>Where the summary JSON was written; null for a dry run.</summary>
     public string? SummaryFile { get; init; }
 
     /// <summary>Where the JUnit report was written; null for a dry run.</summary>
     public string? JUnitFile { get; init; }
 
-    /// <summary>Why a report (<see cref="SummaryFile"/>, <see cref="JUnitFile"/>) could not be written, one sentence each; empty when both were.</summary>
+    /// <summary>Where the HTML report was written; null for a dry run.</summary>
+    public string? ReportFile { get; init; }
+
+    /// <summary>Why a report (<see cref="SummaryFile"/>, <see cref="JUnitFile"/>, <see cref="ReportFile"/>) could not be written, one sentence each; empty when all were.</summary>
     public IReadOnlyList<string> ReportFailures { get; init; } = [];
 
     /// <summary>What the concurrency limit did (adaptive concurrency); null for a dry run.</summary>

@@ -26,4 +26,22 @@ public static class RunWording
         ArgumentNullException.ThrowIfNull(result);
         return $"{result.Id} up to date ({result.UpToDateWith?.When ?? "recorded success"})";
     }
+
+    /// <summary>", peak memory 123.4 MB, CPU 1.230 s" for a prompt whose process trees were sampled; empty otherwise.</summary>
+    public static string Resources(PromptResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return result.Resources is { } resources ? $", {resources}" : string.Empty;
+    }
+
+    /// <summary>The one error of a run whose claude was not found: the reason with install advice, and that no prompt ran.</summary>
+    public static string ClaudeNotFound(string reason, int prompts) =>
+        $"{reason} No prompt ran: {(prompts == 1 ? "the prompt is" : $"all {prompts} prompts are")} LaunchFailed.";
+
+    /// <summary>"review LaunchFailed: not started, claude was not found": a prompt's line when the run's one error says why.</summary>
+    public static string NotStartedWithoutClaude(PromptResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return $"{result.Id} {result.Outcome}: not started, claude was not found";
+    }
 }

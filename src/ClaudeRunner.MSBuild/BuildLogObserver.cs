@@ -13,6 +13,8 @@ namespace ClaudeRunner.MSBuild;
 /// </summary>
 internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
 {
+    private bool _claudeNotFound;
+
     public void OnEvent(RunEvent runEvent)
     {
         switch (runEvent)
@@ -24,6 +26,12 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
                 }
 
                 High("Running {0}, at most {1} at once; logs in {2}", RunWording.Prompts(started), started.MaxParallel, started.LogDirectory);
+                if (started.ClaudeNotFound is { } reason)
+                {
+                    // One error for the run: the same advice once per prompt would bury it.
+                    _claudeNotFound = true;
+                    log.LogCodedError(ErrorCodes.For(Outcome.LaunchFailed), new SourceLocation(string.Empty), RunWording.ClaudeNotFound(reason, started.Prompts.Count));
+                }
                 break;
             case PromptStarted started:
                 High("[{0}] started (attempt {1}/{2})", started.Prompt.Id, started.Attempt, started.MaxAttempts);
@@ -39,7 +47,10 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
                 High("{0}", RunWording.UpToDate(result));
                 break;
             case PromptFinished { Result: var result } when result.Succeeded:
-                High("[{0}] Succeeded in {1}, {2}", result.Id, OptionText.FormatDuration(result.Duration), RunWording.Cost(result.CostUsd));
+                High("[{0}] Succeeded in {1}, {2}{3}", result.Id, OptionText.FormatDuration(result.Duration), RunWording.Cost(result.CostUsd), RunWording.Resources(result));
+                break;
+            case PromptFinished { Result: var result } when _claudeNotFound:
+                High("{0}", RunWording.NotStartedWithoutClaude(result));
                 break;
             case PromptFinished { Result: var result }:
                 LogFailure(log, result);
@@ -51,7 +62,7 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
                 High("{0}", runEvent);
                 break;
             case RunFinished { Summary: var summary }:
-                High("{0} in {1}, {2}. Summary: {3}", summary.Headline, OptionText.FormatDuration(summary.Duration), RunWording.Cost(summary.TotalCostUsd), summary.SummaryFile);
+                High("{0} in {1}, {2}. Summary: {3}, report: {4}", summary.Headline, OptionText.FormatDuration(summary.Duration), RunWording.Cost(summary.TotalCostUsd), summary.SummaryFile, summary.ReportFile);
                 foreach (var failure in summary.ReportFailures)
                 {
                     log.LogWarning("{0}", failure);

@@ -22,6 +22,9 @@ public sealed class MergeClaudeSummaries : Microsoft.Build.Utilities.Task
     /// <summary>The merged JUnit XML report. Default: junit.xml in the log directory.</summary>
     public string? JUnitFile { get; set; }
 
+    /// <summary>The merged HTML report. Default: report.html in the log directory.</summary>
+    public string? ReportFile { get; set; }
+
     /// <inheritdoc />
     public override bool Execute()
     {
@@ -33,6 +36,7 @@ public sealed class MergeClaudeSummaries : Microsoft.Build.Utilities.Task
             LogDirectory = string.IsNullOrWhiteSpace(LogDirectory) ? RunClaudeParallel.DefaultLogDirectory : LogDirectory,
             SummaryFile = string.IsNullOrWhiteSpace(SummaryFile) ? null : SummaryFile,
             JUnitFile = string.IsNullOrWhiteSpace(JUnitFile) ? null : JUnitFile,
+            ReportFile = string.IsNullOrWhiteSpace(ReportFile) ? null : ReportFile,
         });
         foreach (var problem in result.Problems)
         {
@@ -46,7 +50,7 @@ public sealed class MergeClaudeSummaries : Microsoft.Build.Utilities.Task
                 BuildLogObserver.LogFailure(Log, failure);
             }
 
-            Log.LogMessage(MessageImportance.High, "{0}. Summary: {1}, JUnit: {2}", result.Headline, summary.SummaryFile, summary.JUnitFile);
+            Log.LogMessage(MessageImportance.High, "{0}. Summary: {1}, JUnit: {2}, report: {3}", result.Headline, summary.SummaryFile, summary.JUnitFile, summary.ReportFile);
         }
 
         return !Log.HasLoggedErrors;

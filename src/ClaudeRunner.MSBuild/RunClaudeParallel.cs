@@ -188,5 +188,7 @@ public sealed partial class RunClaudeParallel : Microsoft.Build.Utilities.Task, 
         ["Patch"] = result.Changes?.PatchFile ?? string.Empty,
         ["ChangedFiles"] = result.Changes is { } changes ? string.Join(";", changes.Files.Select(file => file.Path)) : string.Empty,
         ["ChangesApplied"] = result.Changes is { Applied: true } ? "true" : "false",
+        ["PeakMemoryMB"] = result.Resources?.PeakMemoryMB.ToString("0.0", CultureInfo.InvariantCulture) ?? string.Empty,
+        ["CpuSeconds"] = result.Resources?.CpuSeconds.ToString("0.000", CultureInfo.InvariantCulture) ?? string.Empty,
     });
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Build;
 using Cake.Core;
 using Cake.Core.Diagnostics;
@@ -100,6 +101,22 @@ public sealed class RunClaudeParallelTests : IDisposable
     }
 
     [Fact]
+    public async Task A_missing_claude_is_one_error_for_the_run_and_every_row_says_LaunchFailed()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+
+        var failure = await TaskFailureAsync(cake, context => context.RunClaudeParallel(["one", "two", "three"], Settings().WithClaudePath("claude-that-does-not-exist")));
+
+        Assert.StartsWith("3 of 3 prompts failed: claude was not found (LaunchFailed).", failure.Message, StringComparison.Ordinal);
+        // The other error line is Cake's own report of the task's failure.
+        var error = Assert.Single(cake.Log.Lines, l => l.Level == LogLevel.Error && l.Text.Contains("install", StringComparison.OrdinalIgnoreCase));
+        Assert.StartsWith("'claude-that-does-not-exist' was not found on PATH.", error.Text, StringComparison.Ordinal);
+        Assert.EndsWith("No prompt ran: all 3 prompts are LaunchFailed.", error.Text, StringComparison.Ordinal);
+        Assert.Equal(3, cake.Log.Lines.Count(l => l.Text.EndsWith("LaunchFailed: not started, claude was not found", StringComparison.Ordinal)));
+        Assert.All(FakeClaudeScratch.SummaryPrompts(Path.Combine(_scratch.LogDirectory, "summary.json")).Values, row => Assert.Equal("LaunchFailed", row.Outcome));
+    }
+
+    [Fact]
     public async Task Settings_become_the_claude_arguments_and_environment()
     {
         using var cake = new CakeHarness(_scratch.Directory);
@@ -161,7 +178,8 @@ public sealed class RunClaudeParallelTests : IDisposable
         var lines = normal.Log.Lines.Select(l => l.Text).ToList();
         Assert.Contains(lines, l => l.StartsWith("Running 1 prompt with Claude, at most 3 at once; logs in ", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.EndsWith("] started", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.Contains("] succeeded in ", StringComparison.Ordinal));
+        // The finish line carries what claude's process tree used (sampled on Linux).
+        Assert.Contains(lines, l => Regex.IsMatch(l, OperatingSystem.IsLinux() ? @"\] succeeded in .*, peak memory \d+\.\d MB, CPU \d+\.\d{3} s$" : @"\] succeeded in "));
         Assert.Contains(lines, l => l.StartsWith("All 1 prompt succeeded in ", StringComparison.Ordinal));
         Assert.DoesNotContain(lines, l => l.Contains("--output-format", StringComparison.Ordinal));
 

@@ -130,6 +130,20 @@ public sealed partial class CliRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_missing_claude_is_one_error_for_the_run_and_every_row_says_LaunchFailed()
+    {
+        var result = await CliProcess.RunAsync(_scratch, """{"prompts":["one","two","three"]}""", "--claude", "claude-that-does-not-exist");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(1, result.OutputLines.Count(line => line.Contains("npm install", StringComparison.Ordinal)));
+        Assert.Equal("3 of 3 prompts failed", result.OutputLines[^2]);
+        Assert.StartsWith("  'claude-that-does-not-exist' was not found on PATH.", result.OutputLines[^1], StringComparison.Ordinal);
+        Assert.EndsWith("No prompt ran: all 3 prompts are LaunchFailed.", result.OutputLines[^1], StringComparison.Ordinal);
+        Assert.Equal(3, result.OutputLines.Count(line => line.EndsWith("LaunchFailed: not started, claude was not found", StringComparison.Ordinal)));
+        Assert.All(FakeClaudeScratch.SummaryPrompts(Path.Combine(_scratch.Directory, "claude-logs", "summary.json")).Values, row => Assert.Equal("LaunchFailed", row.Outcome));
+    }
+
+    [Fact]
     public async Task Invalid_JSON_exits_2_naming_file_line_and_column_and_runs_nothing()
     {
         _scratch.WriteFile("bad.json", "{\n  \"prompts\": [\n    \"a\",,\n  ]\n}");
@@ -341,10 +355,10 @@ public sealed partial class CliRunTests : IDisposable
         Assert.EndsWith($"] running 2 prompts, at most 4 at once; logs in {Path.Combine(_scratch.Directory, "claude-logs")}", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, line => line.EndsWith("] started quick (attempt 1/1)", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.EndsWith("] started slow (attempt 1/1)", StringComparison.Ordinal));
-        Assert.Contains(lines, line => Regex.IsMatch(line, @"\] quick finished with exit code 0 \(Succeeded, \d+(ms|\.?\d*s), \$0\.0123\)$"));
-        Assert.Contains(lines, line => Regex.IsMatch(line, @"\] slow finished with exit code 0 \(Succeeded, \d+(\.\d)?s, \$0\.50\)$"));
+        Assert.Contains(lines, line => Regex.IsMatch(line, @"\] quick finished with exit code 0 \(Succeeded, \d+(ms|\.?\d*s), \$0\.0123, peak memory \d+\.\d MB, CPU \d+\.\d{3} s\)$"));
+        Assert.Contains(lines, line => Regex.IsMatch(line, @"\] slow finished with exit code 0 \(Succeeded, \d+(\.\d)?s, \$0\.50, peak memory \d+\.\d MB, CPU \d+\.\d{3} s\)$"));
         Assert.Contains(lines, line => Regex.IsMatch(line, @"\] 1/2 done, 1 running, ETA (\d+ms|\d+(\.\d)?s)$"));
-        Assert.Matches(@"\] finished in [\d.]+s, cost \$0\.5123; summary: .*summary\.json, JUnit: .*junit\.xml$", lines[^2]);
+        Assert.Matches(@"\] finished in [\d.]+s, cost \$0\.5123; summary: .*summary\.json, JUnit: .*junit\.xml, report: .*report\.html$", lines[^2]);
         Assert.Equal("All 2 prompts succeeded", lines[^1]);
         Assert.Equal(string.Empty, result.Error);
     }

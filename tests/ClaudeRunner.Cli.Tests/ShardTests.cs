@@ -48,6 +48,10 @@ public sealed class ShardTests : IDisposable
         Assert.True(complete.ExitCode == 0, complete.ToString());
         Assert.Equal("All 3 prompts succeeded", complete.OutputLines[^1]);
         Assert.True(File.Exists(Path.Combine(_scratch.Directory, "claude-logs", "summary.json")));
+        var report = File.ReadAllText(Path.Combine(_scratch.Directory, "claude-logs", "report.html"));
+        Assert.StartsWith("<!DOCTYPE html>", report, StringComparison.Ordinal);
+        // The merged summary, embedded in the page (the ids carry a hash of the text).
+        Assert.All(["one", "two", "three"], id => Assert.Contains($"\"id\":\"{id}-", report, StringComparison.Ordinal));
         Assert.True(missing.ExitCode == 2, missing.ToString());
         Assert.Equal("claude-runner merge: error: Shard 2/2 is missing.", missing.Error.Trim());
         Assert.False(Directory.Exists(Path.Combine(_scratch.Directory, "again")));

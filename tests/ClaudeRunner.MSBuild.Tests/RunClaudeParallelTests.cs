@@ -105,6 +105,45 @@ public sealed class RunClaudeParallelTests : IDisposable
     }
 
     [Fact]
+    public void A_missing_claude_is_one_error_for_the_run_and_every_row_says_LaunchFailed()
+    {
+        _scratch.WriteFile("prompts.json", """{ "prompts": [ "one", "two", "three" ] }""");
+        var run = _build.WithProject("""
+              <Target Name="Build">
+                <RunClaudeParallel PromptsFile="prompts.json" ClaudePath="claude-that-does-not-exist" />
+              </Target>
+            """).Build();
+
+        Assert.False(run.Succeeded);
+        var error = Assert.Single(run.Errors);
+        Assert.Equal("CCR009", error.Code);
+        Assert.StartsWith("'claude-that-does-not-exist' was not found on PATH.", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("No prompt ran: all 3 prompts are LaunchFailed.", error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, run.HighMessages.Count(m => m.EndsWith("LaunchFailed: not started, claude was not found", StringComparison.Ordinal)));
+        Assert.All(FakeClaudeScratch.SummaryPrompts(SummaryFile).Values, row => Assert.Equal("LaunchFailed", row.Outcome));
+    }
+
+    [Fact]
+    public void Results_carry_the_peak_memory_and_CPU_time_of_each_prompts_process_tree()
+    {
+        _scratch.WriteFile("prompts.json", """{ "prompts": [ { "id": "big", "prompt": "@fake allocate_mb=64 sleep=1500" } ] }""");
+        var run = _build.WithProject($"""
+              <Target Name="Build">
+                <RunClaudeParallel PromptsFile="prompts.json" {_scratch.FakeClaudeAttributes()}>
+                  <Output TaskParameter="Results" ItemName="ClaudeResult" />
+                </RunClaudeParallel>
+                <Message Importance="high" Text="RESOURCES %(ClaudeResult.Identity) %(ClaudeResult.PeakMemoryMB) %(ClaudeResult.CpuSeconds)" />
+              </Target>
+            """).Build();
+
+        Assert.True(run.Succeeded, run.Log);
+        var figures = Assert.Single(run.HighMessages, m => m.StartsWith("RESOURCES big ", StringComparison.Ordinal)).Split(' ');
+        // Present and plausible; the exact peak is proven on a fake clock (ResourceSamplerTests).
+        Assert.InRange(double.Parse(figures[2], System.Globalization.CultureInfo.InvariantCulture), 1, 2048);
+        Assert.InRange(double.Parse(figures[3], System.Globalization.CultureInfo.InvariantCulture), 0, 600);
+    }
+
+    [Fact]
     public void ContinueOnError_WarnAndContinue_turns_the_prompt_errors_into_warnings()
     {
         _scratch.WriteFile("prompts.json", """{ "prompts": [ { "id": "agent-fails", "prompt": "@fake is_error" } ] }""");

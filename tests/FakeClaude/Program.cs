@@ -23,6 +23,9 @@ internal static class Program
     private static PosixSignalRegistration? sigterm;
     private static PosixSignalRegistration? sigint;
 
+    // allocate_mb: held in a field so that no collection frees it while the fake runs.
+    private static byte[] allocated = [];
+
     public static int Main(string[] args)
     {
         var startUnixMs = Records.NowUnixMs();
@@ -174,6 +177,13 @@ internal static class Program
         {
             var pid = Grandchild.Start(script.GrandchildSetsid);
             records?.Grandchild(pid);
+        }
+
+        // Resident until the process ends: every page written, so it counts in the resident set, not just the address space.
+        allocated = new byte[script.AllocateMb * 1024L * 1024];
+        for (var page = 0; page < allocated.Length; page += 4096)
+        {
+            allocated[page] = 1;
         }
 
         using var stdout = new BufferedStream(Console.OpenStandardOutput(), 64 * 1024);

@@ -50,6 +50,7 @@ internal sealed class Script
 
     /// <summary>File changes to make in the working directory, in the order given: write, binary, delete, rename.</summary>
     public List<(string Kind, string Path, string Argument)> FileChanges { get; } = [];
+    public int AllocateMb { get; private set; }
 
     private static readonly string[] Subtypes = ["success", "error_max_turns", "error_max_budget_usd", "error_during_execution"];
 
@@ -150,6 +151,7 @@ internal sealed class Script
                 FileChanges.Add((key, path, text));
                 break;
             case "binary" or "delete": FileChanges.Add((key, Required(key, value, source), string.Empty)); break;
+            case "allocate_mb": AllocateMb = Number<int>(key, value, source); break;
             default: throw new ScriptException($"{source}: unknown directive '{key}'");
         }
     }

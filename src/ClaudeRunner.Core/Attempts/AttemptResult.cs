@@ -9,6 +9,12 @@ namespace ClaudeRunner;
 /// <param name="End">When it ended, the output drained.</param>
 internal sealed record AttemptResult(Verdict Verdict, int? ExitCode, ClaudeResult? Result, string? SessionId, DateTimeOffset Start, DateTimeOffset End)
 {
+    /// <summary>The last lines of claude's stderr, masked.</summary>
+    public string StderrTail { get; init; } = string.Empty;
+
+    /// <summary>What claude's process tree used; null where it cannot be sampled or claude never started.</summary>
+    public ResourceUsage? Resources { get; init; }
+
     public Outcome Outcome => Verdict.Outcome;
 
     /// <summary>claude refused to resume the session it was given (<see cref="ClaudeCommand.ResumeRefusal"/>): nothing ran.</summary>

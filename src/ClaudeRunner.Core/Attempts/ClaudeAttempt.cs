@@ -80,6 +80,9 @@ internal sealed class ClaudeAttempt
             return new AttemptResult(Verdict.CannotStart(_command.FileName, ex.Message), null, null, null, start, _time.GetLocalNow());
         }
 
+        var resources = new ResourceSampler(process.Id);
+        using var stopSampling = new CancellationTokenSource();
+        var sampling = ResourceSampler.IsSupported ? resources.RunAsync(_time, stopSampling.Token) : Task.CompletedTask;
         // Armed before the output is read: once claude's first line is in the log, a fake clock may be moved past the timeout.
         using var timeoutSource = new CancellationTokenSource(timeout, _time);
         var stdin = WriteStdinAsync(process, prompt);
@@ -103,6 +106,8 @@ internal sealed class ClaudeAttempt
         }
 
         var exitCode = process.ExitCode;
+        await stopSampling.CancelAsync().ConfigureAwait(false);
+        await sampling.ConfigureAwait(false);
         await DrainAsync(process, stdin, stdout, stderr).ConfigureAwait(false);
         // Judged on what claude wrote; masked for everything that is written or shown from here on.
         var verdict = stoppedAs ?? Verdict.Of(exitCode, _result, StderrTail(), _command.SkipsPermissions);
@@ -115,6 +120,8 @@ internal sealed class ClaudeAttempt
             _time.GetLocalNow())
         {
             ResumeRefused = _result is null && StderrTail().Contains(ClaudeCommand.ResumeRefusal, StringComparison.Ordinal),
+            StderrTail = _redactor.Redact(StderrTail()),
+            Resources = resources.Usage,
         };
     }
 

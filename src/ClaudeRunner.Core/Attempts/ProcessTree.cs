@@ -68,20 +68,67 @@ internal static partial class ProcessTree
     }
 
     /// <summary>The pids of the processes below <paramref name="root"/> (Linux: from /proc).</summary>
-    public static HashSet<int> Descendants(int root)
+    public static HashSet<int> Descendants(int root) => Descendants(root, AllPids().Select(Stat).OfType<ProcessStat>());
+
+    /// <summary><paramref name="root"/> and the processes below it, as /proc shows them now (Linux; empty elsewhere or once it is gone).</summary>
+    public static IReadOnlyList<ProcessStat> TreeStats(int root)
+    {
+        if (!File.Exists($"/proc/{root}/task/{root}/children"))
+        {
+            // A kernel without /proc/<pid>/task/<tid>/children (CONFIG_PROC_CHILDREN), or the root is gone: scan every process.
+            var all = AllPids().Select(Stat).OfType<ProcessStat>().ToList();
+            var tree = Descendants(root, all);
+            tree.Add(root);
+            return [.. all.Where(stat => tree.Contains(stat.Pid))];
+        }
+
+        // Only the tree's own files: a sample costs what the tree has, not what the machine runs.
+        var found = new List<ProcessStat>();
+        var seen = new HashSet<int> { root };
+        var pending = new Stack<int>([root]);
+        while (pending.Count > 0)
+        {
+            var pid = pending.Pop();
+            if (Stat(pid) is { } stat)
+            {
+                found.Add(stat);
+                foreach (var child in Children(pid).Where(seen.Add))
+                {
+                    pending.Push(child);
+                }
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>The children of every thread of <paramref name="pid"/> (any thread may have started one).</summary>
+    private static IEnumerable<int> Children(int pid)
+    {
+        try
+        {
+            return Directory.EnumerateDirectories($"/proc/{pid}/task")
+                .SelectMany(task => File.ReadAllText(Path.Combine(task, "children")).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+                .Select(child => int.Parse(child, CultureInfo.InvariantCulture))
+                .ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return [];
+        }
+    }
+
+    private static HashSet<int> Descendants(int root, IEnumerable<ProcessStat> stats)
     {
         var children = new Dictionary<int, List<int>>();
-        foreach (var pid in AllPids())
+        foreach (var stat in stats)
         {
-            if (ParentOf(pid) is { } parent)
+            if (!children.TryGetValue(stat.ParentPid, out var list))
             {
-                if (!children.TryGetValue(parent, out var list))
-                {
-                    children[parent] = list = [];
-                }
-
-                list.Add(pid);
+                children[stat.ParentPid] = list = [];
             }
+
+            list.Add(stat.Pid);
         }
 
         var found = new HashSet<int>();
@@ -138,16 +185,22 @@ internal static partial class ProcessTree
             .Where(pid => pid > 0);
     }
 
-    private static int? ParentOf(int pid)
+    /// <summary>A process's parent, CPU time and resident memory from <c>/proc/&lt;pid&gt;/stat</c>; null when it is gone.</summary>
+    private static ProcessStat? Stat(int pid)
     {
         try
         {
-            // /proc/<pid>/stat is "pid (comm) state ppid …"; comm may contain spaces and parentheses.
+            // /proc/<pid>/stat is "pid (comm) state ppid …"; comm may contain spaces and parentheses. After it, field 3
+            // (state) is index 0: ppid is field 4, utime and stime (clock ticks) fields 14 and 15, rss (pages) field 24 (proc(5)).
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return int.Parse(fields[1], CultureInfo.InvariantCulture);
+            return new ProcessStat(
+                pid,
+                int.Parse(fields[1], CultureInfo.InvariantCulture),
+                long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture),
+                long.Parse(fields[21], CultureInfo.InvariantCulture) * Environment.SystemPageSize);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or OverflowException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
             return null;
         }
@@ -168,3 +221,10 @@ internal static partial class ProcessTree
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 }
+
+/// <summary>One process as /proc showed it.</summary>
+/// <param name="Pid">Its pid.</param>
+/// <param name="ParentPid">Its parent's pid.</param>
+/// <param name="CpuTicks">User and system CPU time so far, in clock ticks (<c>sysconf(_SC_CLK_TCK)</c>).</param>
+/// <param name="ResidentBytes">Its resident set.</param>
+internal sealed record ProcessStat(int Pid, int ParentPid, long CpuTicks, long ResidentBytes);

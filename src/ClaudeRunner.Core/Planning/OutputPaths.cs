@@ -23,6 +23,7 @@ internal static partial class OutputPaths
             DirectoryProblem("CacheDirectory", request.ResolvedCacheDirectory),
             FileProblem("SummaryFile", request.ResolvedSummaryFile),
             FileProblem("JUnitFile", request.ResolvedJUnitFile),
+            FileProblem("ReportFile", request.ResolvedReportFile),
         ];
         return problems.OfType<string>().Select(problem => new InputError(problem));
     }

@@ -84,6 +84,11 @@ internal sealed class PromptLog : IDisposable
         text.AppendLine(CultureInfo.InvariantCulture, $"end:       {Stamp(result.End)} ({OptionText.FormatDuration(result.End - result.Start)})");
         text.AppendLine(CultureInfo.InvariantCulture, $"exit code: {result.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none (not started)"}");
         text.AppendLine(CultureInfo.InvariantCulture, $"outcome:   {result.Outcome}: {result.Message}");
+        if (result.Resources is { } resources)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"resources: {resources} (claude's process tree, sampled every {OptionText.FormatDuration(ResourceSampler.Interval)})");
+        }
+
         if (result.Result?.Text is { } answer)
         {
             text.AppendLine("answer:");

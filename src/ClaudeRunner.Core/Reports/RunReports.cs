@@ -4,123 +4,141 @@ using System.Xml;
 
 namespace ClaudeRunner;
 
-/// <summary>The run's reports: <c>summary.json</c> and a JUnit XML file (one test case per prompt), both written atomically.</summary>
+/// <summary>
+/// The run's reports: <c>summary.json</c>, the same data in the HTML report (see <see cref="HtmlReport"/>), and a JUnit XML
+/// file (one test case per prompt), all written atomically.
+/// </summary>
 internal static class RunReports
 {
     public static void WriteSummary(string path, RunSummary summary) =>
         OwnerOnlyFile.WriteAtomically(path, stream =>
         {
             using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
-            json.WriteStartObject();
-            json.WriteString("start", summary.Start);
-            json.WriteString("end", summary.End);
-            json.WriteNumber("durationMs", (long)summary.Duration.TotalMilliseconds);
-            json.WriteBoolean("cancelled", summary.Cancelled);
-            if (summary.Shard is { } shard)
+            WriteSummary(json, summary);
+        });
+
+    /// <summary>The summary document: totals, then every prompt with its attempts and their timeline lanes.</summary>
+    public static void WriteSummary(Utf8JsonWriter json, RunSummary summary)
+    {
+        var lanes = TimelineLanes.Assign(summary.Results);
+        json.WriteStartObject();
+        json.WriteString("start", summary.Start);
+        json.WriteString("end", summary.End);
+        json.WriteNumber("durationMs", (long)summary.Duration.TotalMilliseconds);
+        json.WriteBoolean("cancelled", summary.Cancelled);
+        json.WriteString("claudeNotFound", summary.ClaudeNotFound);
+        if (summary.Shard is { } shard)
+        {
+            json.WriteStartObject("shard");
+            json.WriteNumber("index", shard.Index);
+            json.WriteNumber("total", shard.Total);
+            json.WriteStartArray("set");
+            foreach (var id in summary.ShardSet ?? [])
             {
-                json.WriteStartObject("shard");
-                json.WriteNumber("index", shard.Index);
-                json.WriteNumber("total", shard.Total);
-                json.WriteStartArray("set");
-                foreach (var id in summary.ShardSet ?? [])
-                {
-                    json.WriteStringValue(id);
-                }
-
-                json.WriteEndArray();
-                json.WriteEndObject();
-            }
-
-            json.WriteStartObject("totals");
-            json.WriteNumber("prompts", summary.Results.Count);
-            // Up-to-date prompts are successes counted on their own: this run did not run them.
-            json.WriteNumber("succeeded", summary.SucceededCount - summary.UpToDateCount);
-            json.WriteNumber("upToDate", summary.UpToDateCount);
-            json.WriteNumber("failed", summary.Results.Count - summary.SucceededCount);
-            json.WriteNumber("costUsd", summary.TotalCostUsd);
-            WriteTokens(json, summary.TotalTokens);
-            json.WriteStartObject("outcomes");
-            foreach (var group in summary.Results.GroupBy(r => r.Outcome).OrderBy(g => g.Key))
-            {
-                json.WriteNumber(group.Key.ToString(), group.Count());
-            }
-
-            json.WriteEndObject();
-            json.WriteEndObject();
-            json.WriteString("usageLimit", summary.UsageLimit);
-            if (summary.Concurrency is { } concurrency)
-            {
-                WriteConcurrency(json, concurrency);
-            }
-
-            json.WriteStartArray("prompts");
-            foreach (var result in summary.Results)
-            {
-                json.WriteStartObject();
-                json.WriteString("id", result.Id);
-                json.WriteString("outcome", result.Outcome.ToString());
-                json.WriteBoolean("succeeded", result.Succeeded);
-                json.WriteString("message", result.Message);
-                WriteNumberOrNull(json, "exitCode", result.ExitCode);
-                json.WriteNumber("attempts", result.Attempts);
-                json.WriteStartArray("resumedAttempts");
-                foreach (var attempt in result.ResumedAttempts)
-                {
-                    json.WriteNumberValue(attempt);
-                }
-
-                json.WriteEndArray();
-                WriteTimeOrNull(json, "start", result.Start);
-                WriteTimeOrNull(json, "end", result.End);
-                json.WriteNumber("durationMs", (long)result.Duration.TotalMilliseconds);
-                json.WriteNumber("costUsd", result.CostUsd);
-                WriteTokens(json, result.Tokens);
-                WriteNumberOrNull(json, "turns", result.Turns);
-                json.WriteString("sessionId", result.SessionId);
-                json.WriteString("result", result.ResultText);
-                json.WriteString("source", result.Location.ToString());
-                json.WriteString("file", result.File);
-                if (result.UpToDateWith is { } recorded)
-                {
-                    json.WriteStartObject("upToDate");
-                    json.WriteString("succeeded", recorded.Succeeded);
-                    json.WriteString("runStart", recorded.RunStart);
-                    json.WriteNumber("recordedCostUsd", recorded.CostUsd);
-                    json.WriteString("key", recorded.Key);
-                    json.WriteEndObject();
-                }
-
-                if (result.Changes is { } changes)
-                {
-                    json.WriteStartObject("changes");
-                    json.WriteString("patch", changes.PatchFile);
-                    json.WriteBoolean("applied", changes.Applied);
-                    json.WriteStartArray("files");
-                    foreach (var file in changes.Files)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("status", file.Status);
-                        json.WriteString("path", file.Path);
-                        if (file.From is { } from)
-                        {
-                            json.WriteString("from", from);
-                        }
-
-                        json.WriteEndObject();
-                    }
-
-                    json.WriteEndArray();
-                    json.WriteEndObject();
-                }
-
-                json.WriteString("logFile", result.LogFile);
-                json.WriteString("streamFile", result.StreamFile);
-                json.WriteEndObject();
+                json.WriteStringValue(id);
             }
 
             json.WriteEndArray();
             json.WriteEndObject();
-        });
+        }
+
+        json.WriteStartObject("totals");
+        json.WriteNumber("prompts", summary.Results.Count);
+        // Up-to-date prompts are successes counted on their own: this run did not run them.
+        json.WriteNumber("succeeded", summary.SucceededCount - summary.UpToDateCount);
+        json.WriteNumber("upToDate", summary.UpToDateCount);
+        json.WriteNumber("failed", summary.Results.Count - summary.SucceededCount);
+        json.WriteNumber("costUsd", summary.TotalCostUsd);
+        WriteTokens(json, summary.TotalTokens);
+        json.WriteStartObject("outcomes");
+        foreach (var group in summary.Results.GroupBy(r => r.Outcome).OrderBy(g => g.Key))
+        {
+            json.WriteNumber(group.Key.ToString(), group.Count());
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+        json.WriteString("usageLimit", summary.UsageLimit);
+        if (summary.Concurrency is { } concurrency)
+        {
+            WriteConcurrency(json, concurrency);
+        }
+
+        json.WriteStartArray("prompts");
+        foreach (var (result, promptLanes) in summary.Results.Zip(lanes))
+        {
+            json.WriteStartObject();
+            json.WriteString("id", result.Id);
+            json.WriteString("outcome", result.Outcome.ToString());
+            json.WriteBoolean("succeeded", result.Succeeded);
+            json.WriteString("message", result.Message);
+            WriteNumberOrNull(json, "exitCode", result.ExitCode);
+            json.WriteNumber("attempts", result.Attempts);
+            json.WriteStartArray("resumedAttempts");
+            foreach (var attempt in result.ResumedAttempts)
+            {
+                json.WriteNumberValue(attempt);
+            }
+
+            json.WriteEndArray();
+            WriteTimeOrNull(json, "start", result.Start);
+            WriteTimeOrNull(json, "end", result.End);
+            json.WriteNumber("durationMs", (long)result.Duration.TotalMilliseconds);
+            json.WriteNumber("costUsd", result.CostUsd);
+            WriteTokens(json, result.Tokens);
+            WriteNumberOrNull(json, "turns", result.Turns);
+            json.WriteString("sessionId", result.SessionId);
+            json.WriteString("result", result.ResultText);
+            json.WriteString("source", result.Location.ToString());
+            json.WriteString("file", result.File);
+            if (result.UpToDateWith is { } recorded)
+            {
+                json.WriteStartObject("upToDate");
+                json.WriteString("succeeded", recorded.Succeeded);
+                json.WriteString("runStart", recorded.RunStart);
+                json.WriteNumber("recordedCostUsd", recorded.CostUsd);
+                json.WriteString("key", recorded.Key);
+                json.WriteEndObject();
+            }
+
+            if (result.Changes is { } changes)
+            {
+                WriteChanges(json, changes);
+            }
+
+            json.WriteString("logFile", result.LogFile);
+            json.WriteString("streamFile", result.StreamFile);
+            WriteResources(json, result.Resources);
+            WriteHistory(json, result.History, promptLanes);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void WriteChanges(Utf8JsonWriter json, PromptChanges changes)
+    {
+        json.WriteStartObject("changes");
+        json.WriteString("patch", changes.PatchFile);
+        json.WriteBoolean("applied", changes.Applied);
+        json.WriteStartArray("files");
+        foreach (var file in changes.Files)
+        {
+            json.WriteStartObject();
+            json.WriteString("status", file.Status);
+            json.WriteString("path", file.Path);
+            if (file.From is { } from)
+            {
+                json.WriteString("from", from);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
 
     private static void WriteConcurrency(Utf8JsonWriter json, ConcurrencyHistory concurrency)
     {
@@ -201,6 +219,40 @@ internal static class RunReports
             xml.WriteEndElement();
             xml.WriteEndElement();
         });
+
+    private static void WriteHistory(Utf8JsonWriter json, IReadOnlyList<AttemptRecord> history, int[] lanes)
+    {
+        json.WriteStartArray("history");
+        foreach (var (attempt, lane) in history.Zip(lanes))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("attempt", attempt.Number);
+            json.WriteNumber("lane", lane);
+            json.WriteString("start", attempt.Start);
+            json.WriteString("end", attempt.End);
+            json.WriteNumber("durationMs", (long)attempt.Duration.TotalMilliseconds);
+            json.WriteString("outcome", attempt.Outcome.ToString());
+            WriteNumberOrNull(json, "exitCode", attempt.ExitCode);
+            json.WriteString("stderrTail", attempt.StderrTail);
+            WriteResources(json, attempt.Resources);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteResources(Utf8JsonWriter json, ResourceUsage? resources)
+    {
+        if (resources is null)
+        {
+            json.WriteNull("peakMemoryMB");
+            json.WriteNull("cpuSeconds");
+            return;
+        }
+
+        json.WriteNumber("peakMemoryMB", resources.PeakMemoryMB);
+        json.WriteNumber("cpuSeconds", resources.CpuSeconds);
+    }
 
     private static void WriteTokens(Utf8JsonWriter json, TokenUsage tokens)
     {

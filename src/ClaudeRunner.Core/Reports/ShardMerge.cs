@@ -18,8 +18,11 @@ public sealed record MergeRequest
     /// <summary>The merged JUnit report; default <c>junit.xml</c> in the log directory.</summary>
     public string? JUnitFile { get; init; }
 
+    /// <summary>The merged HTML report; default <c>report.html</c> in the log directory.</summary>
+    public string? ReportFile { get; init; }
+
     /// <summary>Where the reports go, resolved as a run resolves them.</summary>
-    internal RunRequest Outputs => new() { BaseDirectory = BaseDirectory, LogDirectory = LogDirectory, SummaryFile = SummaryFile, JUnitFile = JUnitFile };
+    internal RunRequest Outputs => new() { BaseDirectory = BaseDirectory, LogDirectory = LogDirectory, SummaryFile = SummaryFile, JUnitFile = JUnitFile, ReportFile = ReportFile };
 }
 
 /// <summary>The merged summary, or why the shards could not be merged.</summary>
@@ -95,11 +98,13 @@ public static class ShardMerge
             Cancelled = shards.Any(shard => shard.Cancelled),
             SummaryFile = outputs.ResolvedSummaryFile,
             JUnitFile = outputs.ResolvedJUnitFile,
+            ReportFile = outputs.ResolvedReportFile,
         };
         try
         {
             RunReports.WriteSummary(merged.SummaryFile, merged);
             RunReports.WriteJUnit(merged.JUnitFile, merged);
+            HtmlReport.Write(merged.ReportFile, merged);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

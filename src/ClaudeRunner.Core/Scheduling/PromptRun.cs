@@ -15,6 +15,7 @@ internal sealed class PromptRun : IAttemptOutput
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _runStart;
     private readonly RunWorktrees _worktrees;
+    private readonly List<AttemptRecord> _history = [];
     private PromptLog? _log;
     private PromptChanges? _changes;
     private AttemptResult? _last;
@@ -291,6 +292,7 @@ internal sealed class PromptRun : IAttemptOutput
         }
 
         _last = result;
+        _history.Add(new AttemptRecord { Number = _attempts, Start = result.Start, End = result.End, Outcome = result.Outcome, ExitCode = result.ExitCode, StderrTail = result.StderrTail, Resources = result.Resources });
         _start ??= result.Start;
         _end = result.End;
         _cost += result.Result?.CostUsd ?? 0;
@@ -318,6 +320,7 @@ internal sealed class PromptRun : IAttemptOutput
         ExitCode = _last?.ExitCode,
         Attempts = _attempts,
         ResumedAttempts = _resumed,
+        History = [.. _history],
         Start = _start,
         End = _end,
         CostUsd = _cost,

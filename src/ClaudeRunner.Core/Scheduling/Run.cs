@@ -25,7 +25,7 @@ internal sealed class Run
         var start = _time.GetLocalNow();
         var startTimestamp = _time.GetTimestamp();
         OwnerOnlyFile.CreateDirectory(request.ResolvedLogDirectory);
-        _observer.Emit(new RunStarted(start, [.. _plan.Prompts.Select(p => p.Prompt)], request.MaxParallel, request.ResolvedLogDirectory) { Warnings = _plan.Warnings, Shard = _plan.Shard, SetCount = _plan.ShardSet?.Count ?? _plan.Prompts.Count });
+        _observer.Emit(new RunStarted(start, [.. _plan.Prompts.Select(p => p.Prompt)], request.MaxParallel, request.ResolvedLogDirectory) { Warnings = _plan.Warnings, Shard = _plan.Shard, SetCount = _plan.ShardSet?.Count ?? _plan.Prompts.Count, ClaudeNotFound = _plan.ClaudeNotFound });
 
         var results = new PromptResult[_plan.Prompts.Count];
         ConcurrencyHistory concurrency;
@@ -76,8 +76,10 @@ internal sealed class Run
             Cancelled = cancellation.IsCancellationRequested,
             Concurrency = concurrency,
             UsageLimit = usageLimit,
+            ClaudeNotFound = _plan.ClaudeNotFound,
             SummaryFile = request.ResolvedSummaryFile,
             JUnitFile = request.ResolvedJUnitFile,
+            ReportFile = request.ResolvedReportFile,
             Shard = _plan.Shard,
             ShardSet = _plan.ShardSet,
         };
@@ -86,6 +88,7 @@ internal sealed class Run
         [
             TryWrite("summary", request.ResolvedSummaryFile, RunReports.WriteSummary, summary),
             TryWrite("JUnit report", request.ResolvedJUnitFile, RunReports.WriteJUnit, summary),
+            TryWrite("HTML report", request.ResolvedReportFile, HtmlReport.Write, summary),
         ];
         summary = summary with { ReportFailures = [.. failures.OfType<string>()] };
         _observer.Emit(new RunFinished(_time.GetLocalNow(), summary));

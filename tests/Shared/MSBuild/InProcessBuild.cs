@@ -19,6 +19,9 @@ internal sealed class InProcessBuild(string directory)
     /// <summary>Global properties of the next builds, like <c>-p:</c> on the command line.</summary>
     public Dictionary<string, string?> GlobalProperties { get; } = [];
 
+    /// <summary>Loggers of the next builds besides the one that collects the events (such as MSBuild's console logger).</summary>
+    public List<ILogger> Loggers { get; } = [];
+
     /// <summary>Writes the project: <paramref name="body"/> goes between the package's props and targets.</summary>
     public InProcessBuild WithProject(string body)
     {
@@ -48,7 +51,7 @@ internal sealed class InProcessBuild(string directory)
     {
         var logger = new CollectingLogger();
         var manager = BuildManager.DefaultBuildManager;
-        manager.BeginBuild(new BuildParameters { Loggers = [logger], EnableNodeReuse = false, MaxNodeCount = 1 });
+        manager.BeginBuild(new BuildParameters { Loggers = [logger, .. Loggers], EnableNodeReuse = false, MaxNodeCount = 1 });
         var submission = manager.PendBuildRequest(new BuildRequestData(ProjectFile, new Dictionary<string, string?>(GlobalProperties), null, targets.Length == 0 ? ["Build"] : targets, null));
         var done = new TaskCompletionSource<BuildResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         submission.ExecuteAsync(s => done.SetResult(s.BuildResult!), null);
