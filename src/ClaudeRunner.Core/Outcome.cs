@@ -33,6 +33,12 @@ public enum Outcome
     /// <summary>claude could not be started, or refused to start (not found, not executable, bad arguments, root with skip-permissions).</summary>
     LaunchFailed,
 
+    /// <summary>The prompt asked for structured output (<c>outputSchema</c>, <c>findings</c>) and got none that follows its schema.</summary>
+    NoStructuredOutput,
+
+    /// <summary>A review's findings at or above its <c>failOn</c> severity: claude succeeded, the code it reviewed did not.</summary>
+    FindingsReported,
+
     /// <summary>A success: the prompt's key (its text, options, inputs and claude's version) has a recorded success, so nothing ran.</summary>
     UpToDate,
 }

@@ -48,10 +48,19 @@ public sealed record RunSummary
     /// <summary>The tokens of all prompts.</summary>
     public TokenUsage TotalTokens => Results.Aggregate(TokenUsage.Zero, (sum, r) => sum.Plus(r.Tokens));
 
+    /// <summary>Every finding of every review prompt, in prompt order.</summary>
+    public IReadOnlyList<Finding> Findings => [.. Results.SelectMany(r => r.Findings)];
+
+    /// <summary>Whether any prompt was a review (<c>findings: true</c>), so the run reports its findings by severity.</summary>
+    public bool Reviewed { get; init; }
+
     /// <summary>The closing line every front end prints: "All 8 prompts succeeded" or "2 of 8 prompts failed".</summary>
     public string Headline =>
         Results.Count == 0 ? "Nothing to do: no prompt to run"
         : AllSucceeded
             ? $"All {Results.Count} prompt{(Results.Count == 1 ? string.Empty : "s")} succeeded{(UpToDateCount > 0 ? $" ({UpToDateCount} up to date)" : string.Empty)}"
             : $"{Results.Count - SucceededCount} of {Results.Count} prompt{(Results.Count == 1 ? string.Empty : "s")} failed";
+
+    /// <summary>"findings: 2 errors, 1 warning, 0 notes" for a run with review prompts; null otherwise.</summary>
+    public string? FindingsLine => Reviewed ? $"findings: {RunWording.FindingCounts(Findings)}" : null;
 }

@@ -37,7 +37,8 @@ public sealed partial class RunClaudeParallel : Microsoft.Build.Utilities.Task, 
     /// <summary>
     /// One item per prompt, in input order: the item spec is the id; metadata <c>Outcome</c>, <c>ExitCode</c>,
     /// <c>Succeeded</c> (also true when <c>Outcome</c> is <c>UpToDate</c>), <c>Attempts</c>, <c>DurationMs</c>, <c>CostUsd</c>, <c>SessionId</c>,
-    /// <c>LogFile</c>, <c>File</c> (the file of a per-file prompt).
+    /// <c>LogFile</c>, <c>File</c> (the file of a per-file prompt), <c>StructuredOutput</c> (the structured output as JSON text, for a prompt
+    /// with <c>OutputSchema</c> or <c>Findings</c>), <c>OutputFile</c>, <c>Findings</c> (how many a review reported).
     /// </summary>
     [Output]
     public ITaskItem[] Results { get; private set; } = [];
@@ -184,5 +185,9 @@ public sealed partial class RunClaudeParallel : Microsoft.Build.Utilities.Task, 
         ["SessionId"] = result.SessionId ?? string.Empty,
         ["LogFile"] = result.LogFile ?? string.Empty,
         ["File"] = result.File ?? string.Empty,
+        // "Output" itself is reserved: MSBuild refuses metadata named like its XML elements (MSB4028).
+        ["StructuredOutput"] = result.Output?.GetRawText() ?? string.Empty,
+        ["OutputFile"] = result.OutputFile ?? string.Empty,
+        ["Findings"] = result.Findings.Count.ToString(CultureInfo.InvariantCulture),
     });
 }

@@ -42,8 +42,9 @@ internal sealed class Script
     public bool RootRefusal { get; private set; }
     public bool Echo { get; private set; }
     public int Barrier { get; private set; }
+    public string? Output { get; private set; }
 
-    private static readonly string[] Subtypes = ["success", "error_max_turns", "error_max_budget_usd", "error_during_execution"];
+    private static readonly string[] Subtypes = ["success", "error_max_turns", "error_max_budget_usd", "error_during_execution", "error_max_structured_output_retries"];
 
     /// <summary>
     /// The directives of <c>FAKE_CLAUDE_SCRIPT</c>, known before stdin is read, so the signal behaviour they
@@ -132,6 +133,18 @@ internal sealed class Script
             case "root_refusal": RootRefusal = Flag(key, value, source); break;
             case "echo": Echo = Flag(key, value, source); break;
             case "barrier": Barrier = Number<int>(key, value, source); break;
+            case "output":
+                Output = Required(key, value, source);
+                try
+                {
+                    using var document = System.Text.Json.JsonDocument.Parse(Output);
+                }
+                catch (System.Text.Json.JsonException ex)
+                {
+                    throw new ScriptException($"{source}: output= is not JSON: {ex.Message}");
+                }
+
+                break;
             default: throw new ScriptException($"{source}: unknown directive '{key}'");
         }
     }

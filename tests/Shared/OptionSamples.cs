@@ -25,7 +25,8 @@ public static class OptionSamples
         var rule when rule.Contains("US dollars", StringComparison.Ordinal) => 2.5m,
         var rule when rule.Contains("duration", StringComparison.Ordinal) => TimeSpan.FromSeconds(90),
         var rule when rule.Contains("true or false", StringComparison.Ordinal) => !(bool)(option.ValueIn(new RunRequest()) ?? false),
-        var rule when rule.Contains("one of", StringComparison.Ordinal) => "plan",
+        var rule when rule.Contains("one of", StringComparison.Ordinal) => option.Name == "FailOn" ? "warning" : "plan",
+        var rule when rule.Contains("JSON Schema", StringComparison.Ordinal) => """{"type":"object","required":["answer"]}""",
         var rule when rule.Contains("NAME=value", StringComparison.Ordinal) => new Dictionary<string, string> { ["CR_A"] = "1", ["CR_B"] = "x=y" },
         var rule when rule.Contains("array", StringComparison.Ordinal) => (IReadOnlyList<string>)["Read", "Bash(git diff:*)"],
         _ => "sample value",
@@ -46,6 +47,7 @@ public static class OptionSamples
         TimeSpan => "\"90s\"",
         IReadOnlyDictionary<string, string> => "{\"CR_A\": \"1\", \"CR_B\": \"x=y\"}",
         IReadOnlyList<string> list => $"[{string.Join(", ", list.Select(i => $"\"{i}\""))}]",
+        string text when text.StartsWith('{') => text,
         string text => $"\"{text}\"",
         var value => System.Text.Json.JsonSerializer.Serialize(value),
     };

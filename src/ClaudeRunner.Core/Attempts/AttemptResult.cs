@@ -12,4 +12,7 @@ internal sealed record AttemptResult(Verdict Verdict, int? ExitCode, ClaudeResul
     public Outcome Outcome => Verdict.Outcome;
 
     public string Message => Verdict.Message;
+
+    /// <summary>The structured output of a success that asked for it (unwrapped, checked, secrets masked).</summary>
+    public System.Text.Json.JsonElement? Output => Verdict.Output;
 }

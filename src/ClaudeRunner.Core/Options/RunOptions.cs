@@ -25,6 +25,9 @@ public static class RunOptions
     // What ClaudeCommand always passes: a second -p or another output format in "args" would make every outcome false.
     private static readonly ListKind ClaudeArguments = new(splitsEntries: false, ';') { Refused = ["-p", "--print", "--output-format", "--input-format", "--verbose"] };
 
+    /// <summary>The severities at which findings fail a prompt (<c>FailOn</c>): <c>error</c> (the default), <c>warning</c>, or <c>never</c>.</summary>
+    public static IReadOnlyList<string> FailOnSeverities { get; } = ["error", "warning", "never"];
+
     /// <summary>Every option, in the order help and documentation list them: per-prompt options first.</summary>
     public static IReadOnlyList<RunOption> All { get; } =
     [
@@ -41,6 +44,9 @@ public static class RunOptions
         PerPrompt("Timeout", "timeout", "--timeout", PositiveDuration, "The wall-clock limit of one attempt.", o => o.Timeout, (o, v) => o with { Timeout = (TimeSpan)v }) with { CliValueName = "T", DefaultText = OptionText.FormatDuration(RunRequest.DefaultTimeout) },
         PerPrompt("Retries", "retries", "--retry", new WholeNumberKind(0), "Retries of a transient failure (rate limit, overload, server error, interruption).", o => o.Retries, (o, v) => o with { Retries = (int)v }) with { CliValueName = "N", CliAliases = ["--retries"], DefaultText = RunRequest.DefaultRetries.ToString(CultureInfo.InvariantCulture) },
         PerPrompt("Inputs", "inputs", "--input", new ListKind(splitsEntries: false, ';'), "Files whose content decides the prompt's result, as globs relative to its working directory ('!' excludes); with the prompt's text, options and claude's version they make its up-to-date key.", o => o.Inputs, (o, v) => o with { Inputs = (IReadOnlyList<string>)v }) with { CliValueName = "GLOB" },
+        PerPrompt("OutputSchema", "outputSchema", "--output-schema", new SchemaKind(), "The JSON Schema claude's answer must follow (claude's --json-schema): the schema, or the path of a schema file; the answer is the prompt's Output.", o => o.OutputSchema, (o, v) => o with { OutputSchema = (string)v }) with { CliValueName = "SCHEMA" },
+        PerPrompt("Findings", "findings", "--findings", Flag, "Ask claude for review findings (file, line, severity, message) with a built-in schema, and report each as a diagnostic at its file and line.", o => o.Findings, (o, v) => o with { Findings = (bool)v }) with { DefaultText = "false" },
+        PerPrompt("FailOn", "failOn", "--fail-on", new ChoiceKind(FailOnSeverities), "The least severity of a finding that fails the prompt (FindingsReported): error, warning, or never.", o => o.FailOn, (o, v) => o with { FailOn = (string)v }) with { CliValueName = "SEVERITY", DefaultText = "error" },
         WholeRun("MaxParallel", "--max-parallel", new WholeNumberKind(1), "The most claude processes at once.", r => r.MaxParallel, (r, v) => r with { MaxParallel = (int)v }) with { CliValueName = "N", DefaultText = RunRequest.DefaultMaxParallel.ToString(CultureInfo.InvariantCulture) },
         WholeRun("ClaudePath", "--claude", new PathKind(isDirectory: false), "The claude executable: a path, or a name looked up on PATH.", r => r.ClaudePath, (r, v) => r with { ClaudePath = (string)v }) with { CliValueName = "PATH", DefaultText = "claude" },
         WholeRun("DangerouslySkipPermissions", "--no-skip-permissions", Flag, "Pass --dangerously-skip-permissions to prompts that set no permission mode (the CLI switch turns it off).", r => r.DangerouslySkipPermissions, (r, v) => r with { DangerouslySkipPermissions = (bool)v }) with { CliNegates = true, DefaultText = "true" },

@@ -109,9 +109,7 @@ public sealed class RunPlan
             errors = [.. OutputPaths.Problems(request)];
         }
 
-        var defaults = request.Defaults.WorkingDirectory is { } directory
-            ? request.Defaults with { WorkingDirectory = Path.GetFullPath(directory, request.BaseDirectory) }
-            : request.Defaults;
+        var defaults = request.Defaults.WithPathsFrom(request.BaseDirectory);
         PromptSet prompts;
         try
         {

@@ -61,6 +61,7 @@ internal sealed class Run
             Cancelled = cancellation.IsCancellationRequested,
             SummaryFile = request.ResolvedSummaryFile,
             JUnitFile = request.ResolvedJUnitFile,
+            Reviewed = _plan.Prompts.Any(p => p.Prompt.Options.Findings == true),
         };
         // Each report is written wherever it can be: one that fails (a full disk) must not cost the other.
         string?[] failures =
