@@ -24,7 +24,10 @@ public sealed record RunSummary
     /// <summary>Where the JUnit report was written; null for a dry run.</summary>
     public string? JUnitFile { get; init; }
 
-    /// <summary>Why a report (<see cref="SummaryFile"/>, <see cref="JUnitFile"/>) could not be written, one sentence each; empty when both were.</summary>
+    /// <summary>Where the SARIF log of the findings was written; null for a run without reviews (<c>findings</c>) and for a dry run.</summary>
+    public string? SarifFile { get; init; }
+
+    /// <summary>Why a report (<see cref="SummaryFile"/>, <see cref="JUnitFile"/>, <see cref="SarifFile"/>) could not be written, one sentence each; empty when both were.</summary>
     public IReadOnlyList<string> ReportFailures { get; init; } = [];
 
     /// <summary>The wall-clock time of the run.</summary>

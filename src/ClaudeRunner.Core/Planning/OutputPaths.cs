@@ -23,6 +23,8 @@ internal static partial class OutputPaths
             DirectoryProblem("CacheDirectory", request.ResolvedCacheDirectory),
             FileProblem("SummaryFile", request.ResolvedSummaryFile),
             FileProblem("JUnitFile", request.ResolvedJUnitFile),
+            // By default beside the summary, whose directory is checked already.
+            request.SarifFile is null ? null : FileProblem("SarifFile", request.ResolvedSarifFile),
         ];
         return problems.OfType<string>().Select(problem => new InputError(problem));
     }

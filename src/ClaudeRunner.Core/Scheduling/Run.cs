@@ -53,6 +53,7 @@ internal sealed class Run
             }
         }
 
+        var reviewed = _plan.Prompts.Any(p => p.Prompt.Options.Findings == true);
         var summary = new RunSummary
         {
             Results = results,
@@ -61,13 +62,15 @@ internal sealed class Run
             Cancelled = cancellation.IsCancellationRequested,
             SummaryFile = request.ResolvedSummaryFile,
             JUnitFile = request.ResolvedJUnitFile,
-            Reviewed = _plan.Prompts.Any(p => p.Prompt.Options.Findings == true),
+            Reviewed = reviewed,
+            SarifFile = reviewed ? request.ResolvedSarifFile : null,
         };
         // Each report is written wherever it can be: one that fails (a full disk) must not cost the other.
         string?[] failures =
         [
             TryWrite("summary", request.ResolvedSummaryFile, RunReports.WriteSummary, summary),
             TryWrite("JUnit report", request.ResolvedJUnitFile, RunReports.WriteJUnit, summary),
+            reviewed ? TryWrite("SARIF log", request.ResolvedSarifFile, SarifReport.Write, summary) : null,
         ];
         summary = summary with { ReportFailures = [.. failures.OfType<string>()] };
         _observer.Emit(new RunFinished(_time.GetLocalNow(), summary));
