@@ -19,14 +19,18 @@ public sealed partial class DotnetCakeEndToEndTests(PackedAddIn addIn) : IClassF
     public void Dispose() => _scratch.Dispose();
 
     [Fact]
-    public async Task Dotnet_cake_loads_the_packed_addin_and_exits_0_when_every_prompt_succeeds()
+    public async Task Dotnet_cake_loads_the_packed_addin_with_its_dependencies_and_exits_0_when_every_prompt_succeeds()
     {
-        var run = await RunExampleAsync("""{ "prompts": ["@fake\nhello", { "id": "second", "prompt": "@fake\nworld" }] }""");
+        // The schema prompt needs JsonSchema.Net: the package must carry the engine's own dependencies.
+        var run = await RunExampleAsync("""
+            { "prompts": ["@fake\nhello", { "id": "second", "prompt": "@fake\nworld" },
+              { "id": "shaped", "prompt": "@fake output={\"answer\":1}\nshape", "outputSchema": {"type": "object", "required": ["answer"]} }] }
+            """);
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Contains("All 2 prompts succeeded", run.Output, StringComparison.Ordinal);
+        Assert.Contains("All 3 prompts succeeded", run.Output, StringComparison.Ordinal);
         Assert.Contains("second: Succeeded", run.Output, StringComparison.Ordinal);
-        Assert.Equal(2, _scratch.Invocations().Count);
+        Assert.Equal(3, _scratch.Invocations().Count);
     }
 
     [Fact]
