@@ -43,6 +43,26 @@ public sealed partial class DotnetCakeEndToEndTests(PackedAddIn addIn) : IClassF
     }
 
     [Fact]
+    public async Task The_review_example_logs_each_finding_at_the_sample_file_and_fails_on_an_error_finding()
+    {
+        var review = ScriptDirectory(Path.Combine("examples", "review"), [.. new[] { "build.cake", "prompts.json" }.Select(f => Path.Combine(PackedAddIn.RepositoryRoot, "examples", "review", f))]);
+        var sample = ScriptDirectory(Path.Combine("examples", "sample"), Path.Combine(PackedAddIn.RepositoryRoot, "examples", "sample", "Calculator.cs"));
+        const string Findings = """{"findings":[{"file":"sample/Calculator.cs","line":6,"column":55,"severity":"error","message":"Division by zero."}]}""";
+        var script = new Dictionary<string, string> { ["FAKE_CLAUDE_SCRIPT"] = $"output=\"{Findings.Replace("\"", "\\\"", StringComparison.Ordinal)}\"" };
+
+        var failed = await StartCake(review, script).Completion;
+        var relaxed = await StartCake(review, script, "--fail-on=never").Completion;
+
+        Assert.NotEqual(0, failed.ExitCode);
+        Assert.Contains($"{Path.Combine(sample, "Calculator.cs")}(6,55): error CCR200: [review--sample-calculator-cs] Division by zero. [{Path.Combine(review, "prompts.json")}]", failed.Output, StringComparison.Ordinal);
+        Assert.Contains("review--sample-calculator-cs (FindingsReported:", failed.Output, StringComparison.Ordinal);
+        Assert.True(relaxed.ExitCode == 0, relaxed.Output);
+        Assert.Contains("findings: 1 error, 0 warnings, 0 notes; SARIF: ", relaxed.Output, StringComparison.Ordinal);
+        // The second run judged the recorded review again: claude ran once.
+        Assert.Single(_scratch.Invocations());
+    }
+
+    [Fact]
     public async Task Sigterm_to_dotnet_cake_stops_claude_writes_the_summary_and_fails_the_task()
     {
         var run = StartExample("""{ "prompts": [{ "id": "stuck", "prompt": "@fake hang" }] }""");
@@ -71,8 +91,20 @@ public sealed partial class DotnetCakeEndToEndTests(PackedAddIn addIn) : IClassF
     /// <summary>Copies examples/cake/build.cake beside a nuget.config of the feed and the tool manifest, and starts <c>dotnet cake</c> on it.</summary>
     private RunningCake StartExample(string promptsJson)
     {
-        var directory = Directory.CreateDirectory(Path.Combine(_scratch.Directory, "script")).FullName;
-        File.Copy(Path.Combine(PackedAddIn.RepositoryRoot, "examples", "cake", "build.cake"), Path.Combine(directory, "build.cake"));
+        var directory = ScriptDirectory("script", Path.Combine(PackedAddIn.RepositoryRoot, "examples", "cake", "build.cake"));
+        File.WriteAllText(Path.Combine(directory, "prompts.json"), promptsJson);
+        return StartCake(directory, new Dictionary<string, string>(), "--prompts=prompts.json", "--max-parallel=2");
+    }
+
+    /// <summary>A directory with <paramref name="files"/>, a nuget.config of the feed and the tool manifest.</summary>
+    private string ScriptDirectory(string name, params string[] files)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_scratch.Directory, name)).FullName;
+        foreach (var file in files)
+        {
+            File.Copy(file, Path.Combine(directory, Path.GetFileName(file)));
+        }
+
         Directory.CreateDirectory(Path.Combine(directory, ".config"));
         File.Copy(Path.Combine(PackedAddIn.RepositoryRoot, ".config", "dotnet-tools.json"), Path.Combine(directory, ".config", "dotnet-tools.json"));
         File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
@@ -84,8 +116,12 @@ public sealed partial class DotnetCakeEndToEndTests(PackedAddIn addIn) : IClassF
               </packageSources>
             </configuration>
             """);
-        File.WriteAllText(Path.Combine(directory, "prompts.json"), promptsJson);
+        return directory;
+    }
 
+    /// <summary>Starts <c>dotnet cake build.cake</c> in <paramref name="directory"/> with FakeClaude as claude.</summary>
+    private RunningCake StartCake(string directory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    {
         var start = new ProcessStartInfo("dotnet")
         {
             WorkingDirectory = directory,
@@ -94,12 +130,12 @@ public sealed partial class DotnetCakeEndToEndTests(PackedAddIn addIn) : IClassF
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        foreach (var argument in new[] { "cake", "build.cake", "--prompts=prompts.json", $"--claude={FakeClaudeScratch.FakeClaudePath}", "--max-parallel=2" })
+        foreach (var argument in (string[])["cake", "build.cake", $"--claude={FakeClaudeScratch.FakeClaudePath}", .. arguments])
         {
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var (name, value) in _scratch.Environment)
+        foreach (var (name, value) in _scratch.Environment.Concat(environment))
         {
             start.Environment[name] = value;
         }
