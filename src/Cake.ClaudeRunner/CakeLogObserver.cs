@@ -41,6 +41,18 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
                 Write(Verbosity.Diagnostic, LogLevel.Debug, $"[{output.Prompt.Id}] {output.Text}");
                 break;
             case PromptFinished { Result: var result }:
+                foreach (var finding in result.Findings)
+                {
+                    // The canonical file(line,col): warning CODE: message form, which problem matchers turn into annotations.
+                    var (verbosity, level) = finding.BuildSeverity switch
+                    {
+                        FindingSeverity.Error => (Verbosity.Quiet, LogLevel.Error),
+                        FindingSeverity.Warning => (Verbosity.Minimal, LogLevel.Warning),
+                        _ => (Verbosity.Normal, LogLevel.Information),
+                    };
+                    Write(verbosity, level, finding.DiagnosticLine(result.Location));
+                }
+
                 if (result.Outcome == Outcome.UpToDate)
                 {
                     Write(Verbosity.Normal, LogLevel.Information, RunWording.UpToDate(result));
@@ -64,6 +76,11 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
                 break;
             case RunFinished { Summary: var summary }:
                 Write(Verbosity.Normal, LogLevel.Information, $"{summary.Headline} in {OptionText.FormatDuration(summary.Duration)}{CostText(summary.TotalCostUsd)}; summary: {summary.SummaryFile}, report: {summary.ReportFile}");
+                if (summary.FindingsLine is { } findings)
+                {
+                    Write(Verbosity.Normal, LogLevel.Information, findings);
+                }
+
                 foreach (var failure in summary.ReportFailures)
                 {
                     Write(Verbosity.Quiet, LogLevel.Warning, failure);

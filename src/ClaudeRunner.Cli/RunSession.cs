@@ -24,6 +24,7 @@ internal sealed class RunSession(RunRequest request, Display display, TextWriter
     public async Task<int> RunAsync()
     {
         var summary = display == Display.Live ? await RunLiveAsync() : await RunPlainAsync();
+        await WriteFindingsAsync(summary);
         if (summary.StoppedBy is { } signal)
         {
             await stderr.WriteLineAsync($"claude-runner: stopped by {signal}; running prompts were stopped and the summary written to {summary.SummaryFile}.");
@@ -31,6 +32,26 @@ internal sealed class RunSession(RunRequest request, Display display, TextWriter
         }
 
         return summary.AllSucceeded ? ExitCodes.AllSucceeded : ExitCodes.SomeFailed;
+    }
+
+    /// <summary>
+    /// Each finding on stderr in the canonical <c>file(line,col): warning CODE: message</c> form that problem matchers
+    /// turn into annotations, then the counts by severity on stdout.
+    /// </summary>
+    private async Task WriteFindingsAsync(RunSummary summary)
+    {
+        foreach (var result in summary.Results)
+        {
+            foreach (var finding in result.Findings)
+            {
+                await stderr.WriteLineAsync(ConsoleText.Neutralise(finding.DiagnosticLine(result.Location)));
+            }
+        }
+
+        if (summary.FindingsLine is { } findings)
+        {
+            await stdout.WriteLineAsync(findings);
+        }
     }
 
     private Task<RunSummary> RunLiveAsync()

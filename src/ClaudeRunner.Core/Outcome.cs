@@ -36,6 +36,12 @@ public enum Outcome
     /// <summary>The account's usage or spend limit is reached (claude's "You've hit your limit · resets …"): not retried, and the run starts no new prompt.</summary>
     UsageLimited,
 
+    /// <summary>The prompt asked for structured output (<c>outputSchema</c>, <c>findings</c>) and got none that follows its schema.</summary>
+    NoStructuredOutput,
+
+    /// <summary>A review's findings at or above its <c>failOn</c> severity: claude succeeded, the code it reviewed did not.</summary>
+    FindingsReported,
+
     /// <summary>A success: the prompt's key (its text, options, inputs and claude's version) has a recorded success, so nothing ran.</summary>
     UpToDate,
 

@@ -54,6 +54,18 @@ public sealed record PromptResult
     /// <summary>The final answer (the result line's <c>result</c>).</summary>
     public string? ResultText { get; init; }
 
+    /// <summary>
+    /// The structured output of a prompt that asked for it (<c>outputSchema</c>, <c>findings</c>): checked against its
+    /// schema, unwrapped when the schema's root is not an object, secrets masked. Null otherwise.
+    /// </summary>
+    public System.Text.Json.JsonElement? Output { get; init; }
+
+    /// <summary>The file <see cref="Output"/> was written to (<c>&lt;id&gt;.output.json</c> in the log directory), or null.</summary>
+    public string? OutputFile { get; init; }
+
+    /// <summary>The findings of a review prompt (<c>findings: true</c>), in claude's order; empty for other prompts.</summary>
+    public IReadOnlyList<Finding> Findings { get; init; } = [];
+
     /// <summary>The readable log.</summary>
     public string? LogFile { get; init; }
 

@@ -94,6 +94,9 @@ public sealed record RunRequest
     /// <summary>The HTML report; default <c>report.html</c> in the log directory.</summary>
     public string? ReportFile { get; init; }
 
+    /// <summary>The SARIF log of a run with reviews (<c>findings</c>); default <c>findings.sarif</c> beside the summary.</summary>
+    public string? SarifFile { get; init; }
+
     /// <summary>How often a heartbeat event reports progress; <see cref="TimeSpan.Zero"/> for never.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -136,6 +139,8 @@ public sealed record RunRequest
     internal string ResolvedCacheDirectory => CacheDirectory is null ? Path.Combine(ResolvedLogDirectory, "cache") : Path.GetFullPath(CacheDirectory, BaseDirectory);
 
     internal string ResolvedSummaryFile => SummaryFile is null ? Path.Combine(ResolvedLogDirectory, "summary.json") : Path.GetFullPath(SummaryFile, BaseDirectory);
+
+    internal string ResolvedSarifFile => SarifFile is null ? Path.Combine(Path.GetDirectoryName(ResolvedSummaryFile)!, "findings.sarif") : Path.GetFullPath(SarifFile, BaseDirectory);
 
     internal string ResolvedJUnitFile => JUnitFile is null ? Path.Combine(ResolvedLogDirectory, "junit.xml") : Path.GetFullPath(JUnitFile, BaseDirectory);
 

@@ -30,7 +30,10 @@ public sealed record RunSummary
     /// <summary>Where the HTML report was written; null for a dry run.</summary>
     public string? ReportFile { get; init; }
 
-    /// <summary>Why a report (<see cref="SummaryFile"/>, <see cref="JUnitFile"/>, <see cref="ReportFile"/>) could not be written, one sentence each; empty when all were.</summary>
+    /// <summary>Where the SARIF log of the findings was written; null for a run without reviews (<c>findings</c>) and for a dry run.</summary>
+    public string? SarifFile { get; init; }
+
+    /// <summary>Why a report (<see cref="SummaryFile"/>, <see cref="JUnitFile"/>, <see cref="ReportFile"/>, <see cref="SarifFile"/>) could not be written, one sentence each; empty when all were.</summary>
     public IReadOnlyList<string> ReportFailures { get; init; } = [];
 
     /// <summary>What the concurrency limit did (adaptive concurrency); null for a dry run.</summary>
@@ -66,12 +69,21 @@ public sealed record RunSummary
     /// <summary>The tokens of all prompts.</summary>
     public TokenUsage TotalTokens => Results.Aggregate(TokenUsage.Zero, (sum, r) => sum.Plus(r.Tokens));
 
+    /// <summary>Every finding of every review prompt, in prompt order.</summary>
+    public IReadOnlyList<Finding> Findings => [.. Results.SelectMany(r => r.Findings)];
+
+    /// <summary>Whether any prompt was a review (<c>findings: true</c>), so the run reports its findings by severity.</summary>
+    public bool Reviewed { get; init; }
+
     /// <summary>The closing line every front end prints: "All 8 prompts succeeded" or "2 of 8 prompts failed".</summary>
     public string Headline =>
         Results.Count == 0 ? "Nothing to do: no prompt to run"
         : AllSucceeded
             ? $"All {Results.Count} prompt{(Results.Count == 1 ? string.Empty : "s")} succeeded{(UpToDateCount > 0 ? $" ({UpToDateCount} up to date)" : string.Empty)}"
             : $"{Results.Count - SucceededCount} of {Results.Count} prompt{(Results.Count == 1 ? string.Empty : "s")} failed{(UsageLimit is { } limit ? $" (stopped at the API's usage limit: {limit})" : string.Empty)}";
+
+    /// <summary>"findings: 2 errors, 1 warning, 0 notes" for a run with review prompts; null otherwise.</summary>
+    public string? FindingsLine => Reviewed ? $"findings: {RunWording.FindingCounts(Findings)}" : null;
 }
 
 /// <summary>The run's concurrency limit over time (see the README's "Adaptive concurrency").</summary>

@@ -44,4 +44,20 @@ public static class RunWording
         ArgumentNullException.ThrowIfNull(result);
         return $"{result.Id} {result.Outcome}: not started, claude was not found";
     }
+
+    /// <summary>"1 finding", "3 findings".</summary>
+    public static string Findings(int count) => count == 1 ? "1 finding" : string.Create(CultureInfo.InvariantCulture, $"{count} findings");
+
+    /// <summary>"2 errors, 1 warning, 0 notes": findings by the severity they are reported with.</summary>
+    public static string FindingCounts(IEnumerable<Finding> findings)
+    {
+        var list = findings.ToList();
+        string Count(FindingSeverity severity, string word)
+        {
+            var count = list.Count(f => f.ReportedSeverity == severity);
+            return string.Create(CultureInfo.InvariantCulture, $"{count} {word}{(count == 1 ? string.Empty : "s")}");
+        }
+
+        return $"{Count(FindingSeverity.Error, "error")}, {Count(FindingSeverity.Warning, "warning")}, {Count(FindingSeverity.Note, "note")}";
+    }
 }

@@ -43,17 +43,13 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
             case PromptOutput output:
                 log.LogMessage(MessageImportance.Low, "[{0}] {1}", output.Prompt.Id, ConsoleText.Neutralise(output.Text));
                 break;
-            case PromptFinished { Result: { Outcome: Outcome.UpToDate } result }:
-                High("{0}", RunWording.UpToDate(result));
-                break;
-            case PromptFinished { Result: var result } when result.Succeeded:
-                High("[{0}] Succeeded in {1}, {2}{3}", result.Id, OptionText.FormatDuration(result.Duration), RunWording.Cost(result.CostUsd), RunWording.Resources(result));
-                break;
-            case PromptFinished { Result: var result } when _claudeNotFound:
-                High("{0}", RunWording.NotStartedWithoutClaude(result));
-                break;
             case PromptFinished { Result: var result }:
-                LogFailure(log, result);
+                foreach (var finding in result.Findings)
+                {
+                    LogFinding(finding, result.Location);
+                }
+
+                Finished(result);
                 break;
             case Heartbeat heartbeat:
                 High("{0}", heartbeat);
@@ -63,6 +59,11 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
                 break;
             case RunFinished { Summary: var summary }:
                 High("{0} in {1}, {2}. Summary: {3}, report: {4}", summary.Headline, OptionText.FormatDuration(summary.Duration), RunWording.Cost(summary.TotalCostUsd), summary.SummaryFile, summary.ReportFile);
+                if (summary.FindingsLine is { } findings)
+                {
+                    High("{0}", findings);
+                }
+
                 foreach (var failure in summary.ReportFailures)
                 {
                     log.LogWarning("{0}", failure);
@@ -80,6 +81,54 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
             $"Prompt '{result.Id}' {result.Outcome}: {ConsoleText.Neutralise(result.Message)}"
             + (result.Attempts == 0 ? string.Empty : $" ({result.Attempts} attempt(s), {OptionText.FormatDuration(result.Duration)}, {RunWording.Cost(result.CostUsd)})")
             + (result.LogFile is null ? string.Empty : $" Log: {result.LogFile}"));
+
+    private void Finished(PromptResult result)
+    {
+        if (result.Outcome == Outcome.UpToDate)
+        {
+            High("{0}", RunWording.UpToDate(result));
+        }
+        else if (result.Succeeded)
+        {
+            High("[{0}] Succeeded in {1}, {2}{3}", result.Id, OptionText.FormatDuration(result.Duration), RunWording.Cost(result.CostUsd), RunWording.Resources(result));
+        }
+        else if (_claudeNotFound)
+        {
+            High("{0}", RunWording.NotStartedWithoutClaude(result));
+        }
+        else
+        {
+            LogFailure(log, result);
+        }
+    }
+
+    /// <summary>
+    /// A finding as the build shows it: an error, warning or message at its file and lines, which IDEs list and CI
+    /// annotates; a refused location (outside the repository, no such file) is a message at the prompt instead.
+    /// </summary>
+    private void LogFinding(Finding finding, SourceLocation prompt)
+    {
+        var text = ConsoleText.Neutralise(finding.Text);
+        if (finding.RefusedBecause is not null)
+        {
+            log.LogMessage(null, finding.DiagnosticCode, null, prompt.File, prompt.Line, prompt.Column, 0, 0, MessageImportance.High, "{0}", text);
+            return;
+        }
+
+        var (line, column, endLine, endColumn) = (finding.Line, finding.Column ?? 0, finding.EndLine ?? 0, finding.EndColumn ?? 0);
+        switch (finding.BuildSeverity)
+        {
+            case FindingSeverity.Error:
+                log.LogError(null, finding.DiagnosticCode, null, finding.FullPath, line, column, endLine, endColumn, "{0}", text);
+                break;
+            case FindingSeverity.Warning:
+                log.LogWarning(null, finding.DiagnosticCode, null, finding.FullPath, line, column, endLine, endColumn, "{0}", text);
+                break;
+            default:
+                log.LogMessage(null, finding.DiagnosticCode, null, finding.FullPath, line, column, endLine, endColumn, MessageImportance.High, "{0}", text);
+                break;
+        }
+    }
 
     private void High(string format, params object?[] args) => log.LogMessage(MessageImportance.High, format, args);
 }

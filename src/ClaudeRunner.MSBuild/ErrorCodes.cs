@@ -3,8 +3,9 @@ using Microsoft.Build.Utilities;
 namespace ClaudeRunner.MSBuild;
 
 /// <summary>
-/// The <c>CCR</c> codes of the task's errors: one per outcome class of a prompt (CCR0xx) and one per
-/// kind of bad input (CCR1xx), so a build log can be searched and a code suppressed or documented.
+/// The <c>CCR</c> codes of the task's errors: one per outcome class of a prompt (CCR0xx), one per
+/// kind of bad input (CCR1xx), and the findings of reviews (CCR2xx, from <see cref="Finding"/>: every front end shares
+/// them), so a build log can be searched and a code suppressed or documented.
 /// </summary>
 internal static class ErrorCodes
 {
@@ -36,6 +37,8 @@ internal static class ErrorCodes
         Outcome.Interrupted => "CCR008",
         Outcome.LaunchFailed => "CCR009",
         Outcome.Conflicted => "CCR010",
+        Outcome.NoStructuredOutput => "CCR011",
+        Outcome.FindingsReported => "CCR012",
         Outcome.UsageLimited => "CCR013",
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A succeeded prompt has no error code."),
     };

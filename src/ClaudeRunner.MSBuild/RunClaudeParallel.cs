@@ -37,8 +37,9 @@ public sealed partial class RunClaudeParallel : Microsoft.Build.Utilities.Task, 
     /// <summary>
     /// One item per prompt, in input order: the item spec is the id; metadata <c>Outcome</c>, <c>ExitCode</c>,
     /// <c>Succeeded</c> (also true when <c>Outcome</c> is <c>UpToDate</c>), <c>Attempts</c>, <c>DurationMs</c>, <c>CostUsd</c>, <c>SessionId</c>,
-    /// <c>LogFile</c>, <c>File</c> (the file of a per-file prompt); with worktree isolation <c>Patch</c> (its <c>.patch</c> file),
-    /// <c>ChangedFiles</c> (the changed paths, <c>;</c>-separated) and <c>ChangesApplied</c>.
+    /// <c>LogFile</c>, <c>File</c> (the file of a per-file prompt), <c>StructuredOutput</c> (the structured output as JSON text, for a prompt
+    /// with <c>OutputSchema</c> or <c>Findings</c>), <c>OutputFile</c>, <c>Findings</c> (how many a review reported); with worktree
+    /// isolation <c>Patch</c> (its <c>.patch</c> file), <c>ChangedFiles</c> (the changed paths, <c>;</c>-separated) and <c>ChangesApplied</c>.
     /// </summary>
     [Output]
     public ITaskItem[] Results { get; private set; } = [];
@@ -190,5 +191,9 @@ public sealed partial class RunClaudeParallel : Microsoft.Build.Utilities.Task, 
         ["ChangesApplied"] = result.Changes is { Applied: true } ? "true" : "false",
         ["PeakMemoryMB"] = result.Resources?.PeakMemoryMB.ToString("0.0", CultureInfo.InvariantCulture) ?? string.Empty,
         ["CpuSeconds"] = result.Resources?.CpuSeconds.ToString("0.000", CultureInfo.InvariantCulture) ?? string.Empty,
+        // "Output" itself is reserved: MSBuild refuses metadata named like its XML elements (MSB4028).
+        ["StructuredOutput"] = result.Output?.GetRawText() ?? string.Empty,
+        ["OutputFile"] = result.OutputFile ?? string.Empty,
+        ["Findings"] = result.Findings.Count.ToString(CultureInfo.InvariantCulture),
     });
 }

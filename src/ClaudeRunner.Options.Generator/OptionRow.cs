@@ -3,7 +3,7 @@ namespace ClaudeRunner.Options.Generator;
 /// <summary>How a front end declares an option's value, by the kind of its row.</summary>
 internal enum ValueShape
 {
-    /// <summary><c>TextKind</c>, <c>ChoiceKind</c>, <c>ShardKind</c>.</summary>
+    /// <summary><c>TextKind</c>, <c>ChoiceKind</c>, <c>ShardKind</c>, <c>SchemaKind</c> (a schema's JSON text or a path).</summary>
     Text,
 
     /// <summary><c>PathKind(isDirectory: false)</c>.</summary>

@@ -109,7 +109,7 @@ internal sealed class OptionTableReader
         };
         switch (type)
         {
-            case "TextKind" or "ChoiceKind" or "ShardKind":
+            case "TextKind" or "ChoiceKind" or "ShardKind" or "SchemaKind":
                 return ValueShape.Text;
             case "WholeNumberKind":
                 return ValueShape.WholeNumber;

@@ -19,14 +19,18 @@ public sealed partial class DotnetCakeEndToEndTests(PackedAddIn addIn) : IClassF
     public void Dispose() => _scratch.Dispose();
 
     [Fact]
-    public async Task Dotnet_cake_loads_the_packed_addin_and_exits_0_when_every_prompt_succeeds()
+    public async Task Dotnet_cake_loads_the_packed_addin_with_its_dependencies_and_exits_0_when_every_prompt_succeeds()
     {
-        var run = await RunExampleAsync("""{ "prompts": ["@fake\nhello", { "id": "second", "prompt": "@fake\nworld" }] }""");
+        // The schema prompt needs JsonSchema.Net: the package must carry the engine's own dependencies.
+        var run = await RunExampleAsync("""
+            { "prompts": ["@fake\nhello", { "id": "second", "prompt": "@fake\nworld" },
+              { "id": "shaped", "prompt": "@fake output={\"answer\":1}\nshape", "outputSchema": {"type": "object", "required": ["answer"]} }] }
+            """);
 
         Assert.True(run.ExitCode == 0, run.Output);
-        Assert.Contains("All 2 prompts succeeded", run.Output, StringComparison.Ordinal);
+        Assert.Contains("All 3 prompts succeeded", run.Output, StringComparison.Ordinal);
         Assert.Contains("second: Succeeded", run.Output, StringComparison.Ordinal);
-        Assert.Equal(2, _scratch.Invocations().Count);
+        Assert.Equal(3, _scratch.Invocations().Count);
     }
 
     [Fact]
@@ -36,6 +40,26 @@ public sealed partial class DotnetCakeEndToEndTests(PackedAddIn addIn) : IClassF
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("1 of 2 prompts failed: doomed (AuthFailed:", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_review_example_logs_each_finding_at_the_sample_file_and_fails_on_an_error_finding()
+    {
+        var review = ScriptDirectory(Path.Combine("examples", "review"), [.. new[] { "build.cake", "prompts.json" }.Select(f => Path.Combine(PackedAddIn.RepositoryRoot, "examples", "review", f))]);
+        var sample = ScriptDirectory(Path.Combine("examples", "sample"), Path.Combine(PackedAddIn.RepositoryRoot, "examples", "sample", "Calculator.cs"));
+        const string Findings = """{"findings":[{"file":"sample/Calculator.cs","line":6,"column":55,"severity":"error","message":"Division by zero."}]}""";
+        var script = new Dictionary<string, string> { ["FAKE_CLAUDE_SCRIPT"] = $"output=\"{Findings.Replace("\"", "\\\"", StringComparison.Ordinal)}\"" };
+
+        var failed = await StartCake(review, script).Completion;
+        var relaxed = await StartCake(review, script, "--fail-on=never").Completion;
+
+        Assert.NotEqual(0, failed.ExitCode);
+        Assert.Contains($"{Path.Combine(sample, "Calculator.cs")}(6,55): error CCR200: [review--sample-calculator-cs] Division by zero. [{Path.Combine(review, "prompts.json")}]", failed.Output, StringComparison.Ordinal);
+        Assert.Contains("review--sample-calculator-cs (FindingsReported:", failed.Output, StringComparison.Ordinal);
+        Assert.True(relaxed.ExitCode == 0, relaxed.Output);
+        Assert.Contains("findings: 1 error, 0 warnings, 0 notes; SARIF: ", relaxed.Output, StringComparison.Ordinal);
+        // The second run judged the recorded review again: claude ran once.
+        Assert.Single(_scratch.Invocations());
     }
 
     [Fact]
@@ -67,9 +91,9 @@ public sealed partial class DotnetCakeEndToEndTests(PackedAddIn addIn) : IClassF
     {
         var directory = PrepareExample("""{ "prompts": ["@fake\nhello", { "id": "second", "prompt": "@fake\nworld" }] }""");
 
-        var first = await StartCake(directory).Completion;
+        var first = await StartExampleCake(directory).Completion;
         var startsOfFirstRun = _scratch.Invocations().Count;
-        var second = await StartCake(directory).Completion;
+        var second = await StartExampleCake(directory).Completion;
 
         Assert.True(first.ExitCode == 0, first.Output);
         Assert.Equal(2, startsOfFirstRun);
@@ -81,13 +105,29 @@ public sealed partial class DotnetCakeEndToEndTests(PackedAddIn addIn) : IClassF
 
     private Task<CakeRun> RunExampleAsync(string promptsJson) => StartExample(promptsJson).Completion;
 
-    private RunningCake StartExample(string promptsJson) => StartCake(PrepareExample(promptsJson));
+    private RunningCake StartExample(string promptsJson) => StartExampleCake(PrepareExample(promptsJson));
 
     /// <summary>Copies examples/cake/build.cake beside a nuget.config of the feed, the tool manifest and the prompts.</summary>
     private string PrepareExample(string promptsJson)
     {
-        var directory = Directory.CreateDirectory(Path.Combine(_scratch.Directory, "script")).FullName;
-        File.Copy(Path.Combine(PackedAddIn.RepositoryRoot, "examples", "cake", "build.cake"), Path.Combine(directory, "build.cake"));
+        var directory = ScriptDirectory("script", Path.Combine(PackedAddIn.RepositoryRoot, "examples", "cake", "build.cake"));
+        File.WriteAllText(Path.Combine(directory, "prompts.json"), promptsJson);
+        return directory;
+    }
+
+    /// <summary>Starts <c>dotnet cake</c> on the example prepared in <paramref name="directory"/>.</summary>
+    private RunningCake StartExampleCake(string directory) =>
+        StartCake(directory, new Dictionary<string, string>(), "--prompts=prompts.json", "--max-parallel=2");
+
+    /// <summary>A directory with <paramref name="files"/>, a nuget.config of the feed and the tool manifest.</summary>
+    private string ScriptDirectory(string name, params string[] files)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(_scratch.Directory, name)).FullName;
+        foreach (var file in files)
+        {
+            File.Copy(file, Path.Combine(directory, Path.GetFileName(file)));
+        }
+
         Directory.CreateDirectory(Path.Combine(directory, ".config"));
         File.Copy(Path.Combine(PackedAddIn.RepositoryRoot, ".config", "dotnet-tools.json"), Path.Combine(directory, ".config", "dotnet-tools.json"));
         File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""
@@ -99,12 +139,11 @@ public sealed partial class DotnetCakeEndToEndTests(PackedAddIn addIn) : IClassF
               </packageSources>
             </configuration>
             """);
-        File.WriteAllText(Path.Combine(directory, "prompts.json"), promptsJson);
         return directory;
     }
 
-    /// <summary>Starts <c>dotnet cake</c> on the example in <paramref name="directory"/>.</summary>
-    private RunningCake StartCake(string directory)
+    /// <summary>Starts <c>dotnet cake build.cake</c> in <paramref name="directory"/> with FakeClaude as claude.</summary>
+    private RunningCake StartCake(string directory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -114,12 +153,12 @@ public sealed partial class DotnetCakeEndToEndTests(PackedAddIn addIn) : IClassF
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        foreach (var argument in new[] { "cake", "build.cake", "--prompts=prompts.json", $"--claude={FakeClaudeScratch.FakeClaudePath}", "--max-parallel=2" })
+        foreach (var argument in (string[])["cake", "build.cake", $"--claude={FakeClaudeScratch.FakeClaudePath}", .. arguments])
         {
             start.ArgumentList.Add(argument);
         }
 
-        foreach (var (name, value) in _scratch.Environment)
+        foreach (var (name, value) in _scratch.Environment.Concat(environment))
         {
             start.Environment[name] = value;
         }

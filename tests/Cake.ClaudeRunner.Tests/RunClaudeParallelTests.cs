@@ -328,6 +328,37 @@ public sealed class RunClaudeParallelTests : IDisposable
         Assert.Contains("Review ", System.Text.Encoding.UTF8.GetString(reviewCall.Prompt), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_review_logs_each_finding_as_a_file_line_diagnostic_and_fails_the_task_on_an_error()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        var source = _scratch.WriteFile("src/auth.cs", "class Auth\n{\n}\n");
+        const string Output = """{"findings":[{"file":"src/auth.cs","line":2,"column":5,"severity":"error","message":"Null."},{"file":"src/auth.cs","line":1,"severity":"warning","message":"Name."}]}""";
+        var prompt = FakeClaudeScratch.PromptWithOutput(Output);
+        var promptsFile = _scratch.WriteFile("prompts.json", $$"""{ "prompts": [{ "id": "review", "prompt": {{prompt}} }] }""");
+
+        var failure = await TaskFailureAsync(cake, context => context.RunClaudeParallel("prompts.json", Settings().WithFindings()));
+
+        Assert.Contains("review (FindingsReported: 1 finding at or above error (FailOn): 1 error, 1 warning, 0 notes.)", failure.Message, StringComparison.Ordinal);
+        Assert.Contains((LogLevel.Error, $"{source}(2,5): error CCR200: [review] Null. [{promptsFile}]"), cake.Log.Lines);
+        Assert.Contains((LogLevel.Warning, $"{source}(1): warning CCR201: [review] Name. [{promptsFile}]"), cake.Log.Lines);
+        Assert.Contains((LogLevel.Information, "findings: 1 error, 1 warning, 0 notes"), cake.Log.Lines);
+    }
+
+    [Fact]
+    public async Task The_structured_output_of_a_prompt_with_a_schema_is_a_JsonElement_in_the_returned_summary()
+    {
+        using var cake = new CakeHarness(_scratch.Directory);
+        _scratch.WriteFile("answer.schema.json", """{"type":"object","properties":{"answer":{"type":"integer"}},"required":["answer"]}""");
+        _scratch.WriteFile("prompts.json", """{ "prompts": [{ "id": "q", "prompt": "@fake output={\"answer\":42}\nWhat is it?" }] }""");
+        RunSummary? summary = null;
+
+        await cake.RunTaskAsync(context => summary = context.RunClaudeParallel("prompts.json", Settings().WithOutputSchema("answer.schema.json")));
+
+        Assert.Equal(42, summary!.Results[0].Output!.Value.GetProperty("answer").GetInt32());
+        Assert.True(File.Exists(summary.Results[0].OutputFile));
+    }
+
     /// <summary>Runs a task that must fail, and returns what the alias threw (the engine wraps it in its report).</summary>
     private static async Task<CakeException> TaskFailureAsync(CakeHarness cake, Action<ICakeContext> action)
     {

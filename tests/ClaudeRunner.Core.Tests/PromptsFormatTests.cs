@@ -16,6 +16,20 @@ public sealed class PromptsFormatTests
         Assert.Equal(PromptsFileReader.KnownOptions(withPromptFields: true).Order(), options.Concat(promptFields).Order());
         Assert.Equal(RunOptions.PermissionModes.Order(), schema.RootElement.GetProperty("$defs").GetProperty("options").GetProperty("properties")
             .GetProperty("permissionMode").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order());
+        Assert.Equal(RunOptions.FailOnSeverities.Order(), schema.RootElement.GetProperty("$defs").GetProperty("options").GetProperty("properties")
+            .GetProperty("failOn").GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).Order());
+    }
+
+    [Fact]
+    public void The_review_example_reviews_each_sample_file_with_findings()
+    {
+        var path = Path.Combine(DotnetCli.RepositoryRoot, "examples", "review", "prompts.json");
+        var plan = ClaudeRunnerEngine.Plan(new RunRequest { Sources = [PromptSource.FromFile(path)], BaseDirectory = DotnetCli.RepositoryRoot, ClaudePath = FakeClaudeScratch.FakeClaudePath });
+
+        var samples = Directory.EnumerateFiles(Path.Combine(DotnetCli.RepositoryRoot, "examples", "sample"), "*.cs").Select(Path.GetFileName).Order();
+        Assert.Equal(samples, plan.Prompts.Select(p => Path.GetFileName(p.Prompt.File!.FullPath)));
+        Assert.All(plan.Prompts, p => Assert.True(p.Prompt.Options.Findings));
+        Assert.All(plan.Prompts, p => Assert.Contains("--json-schema", p.Command.Arguments));
     }
 
     [Fact]

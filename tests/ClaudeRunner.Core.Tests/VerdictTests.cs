@@ -18,13 +18,21 @@ public sealed class VerdictTests
     [InlineData("error_max_turns", "The agent hit its turn limit (--max-turns). ran out")]
     [InlineData("error_max_budget_usd", "The agent hit its budget (--max-budget-usd). ran out")]
     [InlineData("error_during_execution", "The agent failed during execution. ran out")]
-    [InlineData("error_max_structured_output_retries", "The agent reported an error: ran out")]
     public void An_error_subtype_failed_even_when_is_error_is_false_and_claude_exited_0(string subtype, string message)
     {
         var result = Result(subtype) with { Errors = ["ran out"] };
 
         Assert.Equal(new Verdict(Outcome.Failed, message), Verdict.Of(0, result, string.Empty, skippedPermissions: true));
         Assert.Equal(new Verdict(Outcome.Failed, message), Verdict.Of(1, result with { IsError = true }, string.Empty, skippedPermissions: true));
+    }
+
+    [Fact]
+    public void Structured_output_retries_used_up_is_no_structured_output_and_not_transient()
+    {
+        var verdict = Verdict.Of(1, Result("error_max_structured_output_retries") with { IsError = true, Errors = ["data must have required property 'answer'"] }, string.Empty, skippedPermissions: true);
+
+        Assert.Equal(new Verdict(Outcome.NoStructuredOutput, "claude gave up on structured output that follows the schema after its retries. data must have required property 'answer'"), verdict);
+        Assert.False(verdict.Outcome.IsTransient(retryTimeouts: true));
     }
 
     [Fact]

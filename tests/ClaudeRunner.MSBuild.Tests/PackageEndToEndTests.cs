@@ -18,7 +18,7 @@ public sealed class PackageEndToEndTests : IDisposable
     public void Dispose() => _scratch.Dispose();
 
     [Fact]
-    public async Task The_packed_task_runs_from_a_PackageReference_fails_the_build_on_a_failing_prompt_and_the_declarative_target_is_incremental()
+    public async Task The_packed_task_runs_from_a_PackageReference_with_its_dependencies_fails_the_build_on_a_failing_prompt_and_the_declarative_target_is_incremental()
     {
         var feed = Path.Combine(_scratch.Directory, "feed");
         var pack = await DotnetCli.RunAsync(DotnetCli.RepositoryRoot, "pack", "src/ClaudeRunner.MSBuild", "--no-build", "-c", DotnetCli.Configuration, "-o", feed, $"-p:Version={Version}", "-nr:false");
@@ -49,30 +49,31 @@ public sealed class PackageEndToEndTests : IDisposable
             </Project>
             """);
         var promptsFile = Path.Combine(project, "prompts.json");
-        const string passing = """{ "prompts": [ "first", "second" ] }""";
+        // The schema prompt needs JsonSchema.Net: the package must carry the engine's own dependencies under tasks/.
+        const string passing = """{ "prompts": [ "first", "second", { "id": "shaped", "prompt": "@fake output={\"answer\":1}", "outputSchema": { "type": "object" } } ] }""";
 
         File.WriteAllText(promptsFile, passing);
         var passed = await DotnetCli.RunAsync(project, "build", "-nr:false", "-tl:off");
         Assert.True(passed.ExitCode == 0, passed.Output);
-        Assert.Contains("All 2 prompts succeeded", passed.Output, StringComparison.Ordinal);
-        Assert.Equal(2, _scratch.Invocations().Count);
+        Assert.Contains("All 3 prompts succeeded", passed.Output, StringComparison.Ordinal);
+        Assert.Equal(3, _scratch.Invocations().Count);
 
         File.WriteAllText(promptsFile, """{ "prompts": [ "first", { "id": "broken-prompt", "prompt": "@fake is_error" } ] }""");
         var failed = await DotnetCli.RunAsync(project, "build", "-nr:false", "-tl:off");
         Assert.True(failed.ExitCode != 0, failed.Output);
         Assert.Contains("error CCR001: Prompt 'broken-prompt' Failed", failed.Output, StringComparison.Ordinal);
         // "first" was up to date: only the broken prompt ran.
-        Assert.Equal(3, _scratch.Invocations().Count);
+        Assert.Equal(4, _scratch.Invocations().Count);
 
         File.WriteAllText(promptsFile, passing);
         var declarative = await DotnetCli.RunAsync(project, "build", "-nr:false", "-tl:off", "-p:RunClaudeOnBuild=true", "-p:ClaudeForce=true");
         Assert.True(declarative.ExitCode == 0, declarative.Output);
         var afterDeclarative = _scratch.Invocations().Count;
-        Assert.Equal(5, afterDeclarative);
+        Assert.Equal(7, afterDeclarative);
 
         var unchanged = await DotnetCli.RunAsync(project, "build", "-nr:false", "-tl:off", "-p:RunClaudeOnBuild=true");
         Assert.True(unchanged.ExitCode == 0, unchanged.Output);
         Assert.Equal(afterDeclarative, _scratch.Invocations().Count);
-        Assert.Contains("All 2 prompts succeeded (2 up to date)", unchanged.Output, StringComparison.Ordinal);
+        Assert.Contains("All 3 prompts succeeded (3 up to date)", unchanged.Output, StringComparison.Ordinal);
     }
 }

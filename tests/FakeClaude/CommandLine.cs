@@ -25,6 +25,9 @@ internal sealed class CommandLine
     public bool ForkSession { get; private set; }
     public bool NoSessionPersistence { get; private set; }
 
+    /// <summary>The schema of <c>--json-schema</c> (inline JSON, as the real CLI takes it); null without it.</summary>
+    public string? JsonSchema { get; private set; }
+
     /// <summary>Whether claude would refuse this as root (both spellings of "skip permissions").</summary>
     public bool SkipsPermissions => DangerouslySkipPermissions || PermissionMode == "bypassPermissions";
 
@@ -148,6 +151,15 @@ internal sealed class CommandLine
 
                     break;
                 case "--append-system-prompt" or "--system-prompt" or "--settings": One(); break;
+                case "--json-schema":
+                    line.JsonSchema = One();
+                    if (!IsJsonObject(line.JsonSchema))
+                    {
+                        // The real CLI's words for a path or broken JSON (docs/claude-cli.md, "Structured output").
+                        throw new UsageException("Error: --json-schema is not valid JSON");
+                    }
+
+                    break;
                 case "--allowedTools" or "--allowed-tools": line.AllowedTools.AddRange(Many()); break;
                 case "--disallowedTools" or "--disallowed-tools": line.DisallowedTools.AddRange(Many()); break;
                 case "--add-dir": line.AddDirs.AddRange(Many()); break;
@@ -163,5 +175,18 @@ internal sealed class CommandLine
 
         line.PromptArgument = positional.FirstOrDefault();
         return line;
+    }
+
+    private static bool IsJsonObject(string text)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
     }
 }

@@ -324,7 +324,9 @@ internal static class Program
             return new ResultData("success", true, text, null, 0, 0, turns, 0m, 0, 0, status);
         }
 
-        var answer = script.Echo ? promptText : script.Text ?? DefaultAnswer(promptText);
+        // With --json-schema and output=…: the answer is the structured output, and `result` the same as JSON text, as the real CLI writes it.
+        var structured = line.JsonSchema is not null ? script.Output : null;
+        var answer = structured ?? (script.Echo ? promptText : script.Text ?? DefaultAnswer(promptText));
         var input = script.InputTokens ?? Math.Max(1, promptBytes / 4);
         var outputTokens = script.OutputTokens ?? Math.Max(1, answer.Length / 4);
 
@@ -338,9 +340,13 @@ internal static class Program
             "success" => null,
             "error_max_turns" => [$"Reached maximum number of turns ({line.MaxTurns ?? turns})"],
             "error_max_budget_usd" => [$"Reached maximum budget (${line.MaxBudgetUsd ?? script.Cost})"],
+            "error_max_structured_output_retries" => ["Failed to provide valid structured output after 5 attempts: data must have required property 'findings'"],
             _ => ["Error during execution: the tool was interrupted"],
         };
-        return new ResultData(subtype, errors is not null || script.IsError, answer, errors, 0, 0, turns, script.Cost, input, outputTokens, null);
+        return new ResultData(subtype, errors is not null || script.IsError, answer, errors, 0, 0, turns, script.Cost, input, outputTokens, null)
+        {
+            StructuredOutput = errors is null ? structured : null,
+        };
     }
 
     private static string ApiMessage(int status) => status switch

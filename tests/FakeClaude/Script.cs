@@ -51,8 +51,9 @@ internal sealed class Script
     /// <summary>File changes to make in the working directory, in the order given: write, binary, delete, rename.</summary>
     public List<(string Kind, string Path, string Argument)> FileChanges { get; } = [];
     public int AllocateMb { get; private set; }
+    public string? Output { get; private set; }
 
-    private static readonly string[] Subtypes = ["success", "error_max_turns", "error_max_budget_usd", "error_during_execution"];
+    private static readonly string[] Subtypes = ["success", "error_max_turns", "error_max_budget_usd", "error_during_execution", "error_max_structured_output_retries"];
 
     /// <summary>
     /// The directives of <c>FAKE_CLAUDE_SCRIPT</c>, known before stdin is read, so the signal behaviour they
@@ -152,6 +153,18 @@ internal sealed class Script
                 break;
             case "binary" or "delete": FileChanges.Add((key, Required(key, value, source), string.Empty)); break;
             case "allocate_mb": AllocateMb = Number<int>(key, value, source); break;
+            case "output":
+                Output = Required(key, value, source);
+                try
+                {
+                    using var document = System.Text.Json.JsonDocument.Parse(Output);
+                }
+                catch (System.Text.Json.JsonException ex)
+                {
+                    throw new ScriptException($"{source}: output= is not JSON: {ex.Message}");
+                }
+
+                break;
             default: throw new ScriptException($"{source}: unknown directive '{key}'");
         }
     }

@@ -176,6 +176,12 @@ internal sealed class StreamJson(Stream stdout, string sessionId, string model)
             w.WriteString("result", r.Text);
         }
 
+        if (r.StructuredOutput is { } structured)
+        {
+            w.WritePropertyName("structured_output");
+            w.WriteRawValue(structured);
+        }
+
         w.WriteString("session_id", sessionId);
         w.WriteNumber("total_cost_usd", r.Cost);
         w.WriteStartObject("usage");
@@ -245,4 +251,8 @@ internal sealed record ResultData(
     decimal Cost,
     long InputTokens,
     long OutputTokens,
-    int? ApiErrorStatus);
+    int? ApiErrorStatus)
+{
+    /// <summary>The top-level <c>structured_output</c> (JSON text) of a run with <c>--json-schema</c> that got one; null otherwise.</summary>
+    public string? StructuredOutput { get; init; }
+}

@@ -20,9 +20,18 @@ public static class DotnetCli
 #endif
 
     /// <summary>Runs <c>dotnet</c> with <paramref name="arguments"/> and returns its exit code and its output (stdout, then stderr).</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string directory, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string directory, params string[] arguments) =>
+        RunAsync(directory, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs <c>dotnet</c> with <paramref name="environment"/> added to its environment (which a claude it starts inherits).</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string directory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);

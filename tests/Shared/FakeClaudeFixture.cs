@@ -81,6 +81,13 @@ public sealed class FakeClaudeScratch : IDisposable
             p => (p.GetProperty("outcome").GetString()!, p.GetProperty("attempts").GetInt32(), p.GetProperty("durationMs").GetInt64()));
     }
 
+    /// <summary>
+    /// A prompt whose FakeClaude answers with <paramref name="output"/> as its structured output (when given --json-schema),
+    /// as a JSON string literal for a prompts file: the directive's value quoted, since JSON texts have spaces.
+    /// </summary>
+    public static string PromptWithOutput(string output, string text = "Review src/auth.cs") =>
+        JsonSerializer.Serialize($"@fake output=\"{output.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"\n{text}");
+
     /// <summary>Writes a file under the scratch directory and returns its path.</summary>
     public string WriteFile(string name, string content)
     {

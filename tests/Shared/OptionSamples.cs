@@ -29,6 +29,7 @@ public static class OptionSamples
         var rule when rule.Contains("auto/n", StringComparison.Ordinal) => "2/4",
         // A permission mode that is not claude's default; for other choices, the last one the rule lists.
         var rule when rule.Contains("one of", StringComparison.Ordinal) => rule.Contains("plan", StringComparison.Ordinal) ? "plan" : rule[(rule.LastIndexOf(' ') + 1)..],
+        var rule when rule.Contains("JSON Schema", StringComparison.Ordinal) => """{"type":"object","required":["answer"]}""",
         var rule when rule.Contains("NAME=value", StringComparison.Ordinal) => new Dictionary<string, string> { ["CR_A"] = "1", ["CR_B"] = "x=y" },
         var rule when rule.Contains("array", StringComparison.Ordinal) => (IReadOnlyList<string>)["Read", "Bash(git diff:*)"],
         _ => "sample value",
@@ -49,6 +50,7 @@ public static class OptionSamples
         TimeSpan => "\"90s\"",
         IReadOnlyDictionary<string, string> => "{\"CR_A\": \"1\", \"CR_B\": \"x=y\"}",
         IReadOnlyList<string> list => $"[{string.Join(", ", list.Select(i => $"\"{i}\""))}]",
+        string text when text.StartsWith('{') => text,
         string text => $"\"{text}\"",
         var value => System.Text.Json.JsonSerializer.Serialize(value),
     };

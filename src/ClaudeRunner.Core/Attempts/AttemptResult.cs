@@ -21,4 +21,7 @@ internal sealed record AttemptResult(Verdict Verdict, int? ExitCode, ClaudeResul
     public bool ResumeRefused { get; init; }
 
     public string Message => Verdict.Message;
+
+    /// <summary>The structured output of a success that asked for it (unwrapped, checked, secrets masked).</summary>
+    public System.Text.Json.JsonElement? Output => Verdict.Output;
 }

@@ -110,9 +110,9 @@ internal sealed class ClaudeAttempt
         await sampling.ConfigureAwait(false);
         await DrainAsync(process, stdin, stdout, stderr).ConfigureAwait(false);
         // Judged on what claude wrote; masked for everything that is written or shown from here on.
-        var verdict = stoppedAs ?? Verdict.Of(exitCode, _result, StderrTail(), _command.SkipsPermissions);
+        var verdict = stoppedAs ?? Verdict.Of(exitCode, _result, StderrTail(), _command.SkipsPermissions, _command.Output);
         return new AttemptResult(
-            verdict with { Message = _redactor.Redact(verdict.Message) },
+            verdict with { Message = _redactor.Redact(verdict.Message), Output = verdict.Output is { } output ? _redactor.Redact(output) : null },
             exitCode,
             _result is { } result ? Redacted(result) : null,
             _result?.SessionId ?? _sessionId,
@@ -255,6 +255,7 @@ internal sealed class ClaudeAttempt
     {
         Text = result.Text is { } text ? _redactor.Redact(text) : null,
         Errors = [.. result.Errors.Select(_redactor.Redact)],
+        StructuredOutput = result.StructuredOutput is { } output ? _redactor.Redact(output) : null,
     };
 
     /// <summary>Kept unmasked for the verdict (it looks for claude's own words), logged and shown masked.</summary>

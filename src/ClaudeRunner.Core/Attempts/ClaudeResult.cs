@@ -11,4 +11,8 @@ internal sealed record ClaudeResult(
     TokenUsage? Usage,
     int? ApiErrorStatus,
     string? ApiErrorType,
-    IReadOnlyList<string> Errors);
+    IReadOnlyList<string> Errors)
+{
+    /// <summary>The top-level <c>structured_output</c> of a run given <c>--json-schema</c>; null when there is none.</summary>
+    public System.Text.Json.JsonElement? StructuredOutput { get; init; }
+}

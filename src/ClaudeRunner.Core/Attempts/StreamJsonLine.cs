@@ -140,7 +140,11 @@ internal abstract record StreamJsonLine
         String(root, "api_error_type") ?? String(root, "api_error"),
         root.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array
             ? [.. errors.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.GetRawText())]
-            : []);
+            : [])
+    {
+        // Cloned: the document is disposed when the line is read.
+        StructuredOutput = root.TryGetProperty("structured_output", out var output) && output.ValueKind != JsonValueKind.Null ? output.Clone() : null,
+    };
 
     private static StreamJsonLine ReadAssistant(JsonElement root)
     {

@@ -14,6 +14,9 @@ namespace ClaudeRunner;
 internal readonly record struct Verdict(Outcome Outcome, string Message)
 {
     private const string RootRefusal = "cannot be used with root/sudo privileges";
+
+    /// <summary>The structured output of a success that asked for it, unwrapped and checked against the schema.</summary>
+    public System.Text.Json.JsonElement? Output { get; init; }
     private const int DetailLength = 300;
 
     /// <summary>The run was cancelled before the prompt's first attempt.</summary>
@@ -60,11 +63,20 @@ internal readonly record struct Verdict(Outcome Outcome, string Message)
     /// <param name="result">Its final result line, if it wrote one.</param>
     /// <param name="stderrTail">The end of its stderr.</param>
     /// <param name="skippedPermissions">Whether it was given <c>--dangerously-skip-permissions</c>.</param>
-    public static Verdict Of(int exitCode, ClaudeResult? result, string stderrTail, bool skippedPermissions)
+    /// <param name="output">The schema the answer must follow, when the prompt asked for structured output.</param>
+    public static Verdict Of(int exitCode, ClaudeResult? result, string stderrTail, bool skippedPermissions, OutputSchema? output = null)
     {
         if (result is not null)
         {
-            return Of(exitCode, result);
+            var verdict = Of(exitCode, result);
+            if (verdict.Outcome != Outcome.Succeeded || output is null)
+            {
+                return verdict;
+            }
+
+            // A success without (valid) structured output is no success for a prompt that asked for it (claude-cli.md, "Structured output").
+            var (received, problem) = output.Check(result.StructuredOutput, result.Text);
+            return problem is null ? verdict with { Output = received } : new(Outcome.NoStructuredOutput, problem);
         }
 
         if (stderrTail.Contains(RootRefusal, StringComparison.Ordinal))
@@ -106,8 +118,7 @@ internal readonly record struct Verdict(Outcome Outcome, string Message)
             return new(Outcome.UsageLimited, $"The API's usage limit is reached ({limit}): not retried, and the run starts no new prompt.");
         }
 
-        var detail = result.Text ?? (result.Errors.Count > 0 ? string.Join("; ", result.Errors) : result.Subtype);
-        detail = detail.Length > DetailLength ? detail[..DetailLength] + "…" : detail;
+        var detail = Shorten(result.Text ?? (result.Errors.Count > 0 ? string.Join("; ", result.Errors) : result.Subtype));
         var byStatus = result.ApiErrorStatus switch
         {
             429 => Outcome.RateLimited,
@@ -127,6 +138,8 @@ internal readonly record struct Verdict(Outcome Outcome, string Message)
         var apiError = result.ApiErrorStatus?.ToString(CultureInfo.InvariantCulture) ?? result.ApiErrorType;
         return outcome switch
         {
+            Outcome.Failed when result.Subtype == "error_max_structured_output_retries" =>
+                new(Outcome.NoStructuredOutput, $"claude gave up on structured output that follows the schema after its retries. {detail}"),
             Outcome.AuthFailed => new(outcome, $"The API refused the credentials ({apiError}): log in with `claude /login` or set ANTHROPIC_API_KEY. {detail}"),
             Outcome.Failed => new(outcome, result.Subtype switch
             {
@@ -138,6 +151,9 @@ internal readonly record struct Verdict(Outcome Outcome, string Message)
             _ => new(outcome, $"The API answered {apiError}: {detail}"),
         };
     }
+
+    /// <summary>A text of claude's cut to the length a one-line message can carry.</summary>
+    public static string Shorten(string text) => text.Length > DetailLength ? text[..DetailLength] + "…" : text;
 
     private static string RootRefusalMessage(bool skippedPermissions) =>
         "claude refuses --dangerously-skip-permissions when run as root (common in containers and CI). "

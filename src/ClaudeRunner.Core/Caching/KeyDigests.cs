@@ -64,7 +64,7 @@ internal sealed class KeyDigests
     /// <summary>The memory files from the working directory up to its repository's root, and the project's settings there.</summary>
     private static IEnumerable<string> ReadByClaude(string workingDirectory)
     {
-        var root = RepositoryRoot(workingDirectory) ?? workingDirectory;
+        var root = Repository.Root(workingDirectory) ?? workingDirectory;
         for (var directory = workingDirectory; directory is not null; directory = directory == root ? null : Path.GetDirectoryName(directory))
         {
             foreach (var name in MemoryFiles)
@@ -91,19 +91,6 @@ internal sealed class KeyDigests
         }
 
         return files;
-    }
-
-    private static string? RepositoryRoot(string directory)
-    {
-        for (var current = directory; current is not null; current = Path.GetDirectoryName(current))
-        {
-            if (Path.Exists(Path.Combine(current, ".git")))
-            {
-                return current;
-            }
-        }
-
-        return null;
     }
 
     private string? FileDigest(string path)

@@ -15,8 +15,9 @@ internal sealed record PromptKey(string Value, IReadOnlyDictionary<string, strin
 {
     private const string Format = "claude-runner-key/1";
 
-    // Options that shape the key through other parts (the directory, the inputs) or that do not change what claude does.
-    private static readonly HashSet<string> NotClaudeOptions = ["WorkingDirectory", "Timeout", "Retries", "Inputs", "EnvironmentVariables"];
+    // Options that shape the key through other parts (the directory, the inputs, findings through the command line) or that
+    // do not change what claude does (FailOn judges the recorded answer again on every run).
+    private static readonly HashSet<string> NotClaudeOptions = ["WorkingDirectory", "Timeout", "Retries", "Inputs", "EnvironmentVariables", "Findings", "FailOn"];
 
     /// <summary>The key of <paramref name="planned"/>; file and secret digests come from the run's <paramref name="digests"/>.</summary>
     public static PromptKey Compute(PlannedPrompt planned, string baseDirectory, string claudeVersion, KeyDigests digests)

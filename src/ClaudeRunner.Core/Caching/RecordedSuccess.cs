@@ -27,6 +27,9 @@ public sealed record RecordedSuccess
     /// <summary>claude's final answer then (secrets masked).</summary>
     public string? ResultText { get; init; }
 
+    /// <summary>The structured output then (checked, unwrapped, secrets masked), for a prompt that asked for it.</summary>
+    public System.Text.Json.JsonElement? Output { get; init; }
+
     /// <summary>The digest of each part of the key (text, options, inputs, claude's version), to tell what changed since.</summary>
     public IReadOnlyDictionary<string, string> Parts { get; init; } = new Dictionary<string, string>();
 

@@ -61,6 +61,8 @@ internal sealed class ResultCache(string directory)
                 DurationMs = root.GetProperty("durationMs").GetInt64(),
                 SessionId = root.GetProperty("sessionId").GetString(),
                 ResultText = root.GetProperty("result").GetString(),
+                // Absent in records of prompts without structured output.
+                Output = root.TryGetProperty("output", out var output) ? output.Clone() : null,
                 Parts = root.GetProperty("parts").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!, StringComparer.Ordinal),
             };
         }
@@ -83,6 +85,12 @@ internal sealed class ResultCache(string directory)
         json.WriteNumber("durationMs", success.DurationMs);
         json.WriteString("sessionId", success.SessionId);
         json.WriteString("result", success.ResultText);
+        if (success.Output is { } output)
+        {
+            json.WritePropertyName("output");
+            output.WriteTo(json);
+        }
+
         json.WriteStartObject("parts");
         foreach (var (name, digest) in success.Parts.OrderBy(p => p.Key, StringComparer.Ordinal))
         {

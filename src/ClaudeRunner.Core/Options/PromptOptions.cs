@@ -45,6 +45,19 @@ public sealed record PromptOptions
     /// <summary>Globs of the files whose content decides the result (relative to the working directory; <c>!</c> excludes).</summary>
     public IReadOnlyList<string>? Inputs { get; init; }
 
+    /// <summary>
+    /// The JSON Schema claude's answer must follow (<c>--json-schema</c>): the schema as JSON text, or the path of a
+    /// schema file (relative to the prompts file, or the run's base directory). A prompt's schema is loaded once, so on a
+    /// validated <see cref="Prompt"/> it is always the JSON text.
+    /// </summary>
+    public string? OutputSchema { get; init; }
+
+    /// <summary>Whether the prompt is a review whose answer is a list of findings, each reported as a diagnostic at its file and line.</summary>
+    public bool? Findings { get; init; }
+
+    /// <summary>The least severity of a finding that fails the prompt: <c>error</c> (default), <c>warning</c>, or <c>never</c>.</summary>
+    public string? FailOn { get; init; }
+
     /// <summary>Extra claude arguments, appended after the ones the options produce.</summary>
     public IReadOnlyList<string>? Args { get; init; }
 
@@ -73,8 +86,18 @@ public sealed record PromptOptions
         Inputs = Inputs ?? fallback.Inputs,
         Isolation = Isolation ?? fallback.Isolation,
         ApplyChanges = ApplyChanges ?? fallback.ApplyChanges,
+        OutputSchema = OutputSchema ?? fallback.OutputSchema,
+        Findings = Findings ?? fallback.Findings,
+        FailOn = FailOn ?? fallback.FailOn,
         Env = MergeEnv(fallback.Env, Env),
         Args = fallback.Args is null ? Args : Args is null ? fallback.Args : [.. fallback.Args, .. Args],
+    };
+
+    /// <summary>These options with a relative working directory and schema file made absolute against <paramref name="directory"/>.</summary>
+    internal PromptOptions WithPathsFrom(string directory) => this with
+    {
+        WorkingDirectory = WorkingDirectory is { } workingDirectory ? Path.GetFullPath(workingDirectory, directory) : null,
+        OutputSchema = OutputSchema is { } schema && !ClaudeRunner.OutputSchema.IsInline(schema) ? Path.GetFullPath(schema, directory) : OutputSchema,
     };
 
     private static IReadOnlyDictionary<string, string>? MergeEnv(IReadOnlyDictionary<string, string>? under, IReadOnlyDictionary<string, string>? over)

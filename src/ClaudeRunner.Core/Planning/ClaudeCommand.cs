@@ -10,8 +10,9 @@ namespace ClaudeRunner;
 /// </summary>
 public sealed record ClaudeCommand
 {
-    private ClaudeCommand(string fileName, IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment)
+    private ClaudeCommand(string fileName, IReadOnlyList<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment, OutputSchema? output)
     {
+        Output = output;
         FileName = fileName;
         Arguments = arguments;
         WorkingDirectory = workingDirectory;
@@ -29,6 +30,9 @@ public sealed record ClaudeCommand
 
     /// <summary>Environment variables set on top of the runner's own.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; }
+
+    /// <summary>The schema the answer must follow (<c>--json-schema</c>), when the prompt asked for structured output.</summary>
+    internal OutputSchema? Output { get; }
 
     /// <summary>Builds the command of <paramref name="prompt"/>.</summary>
     public static ClaudeCommand For(Prompt prompt, string claudePath, bool dangerouslySkipPermissions)
@@ -67,7 +71,16 @@ public sealed record ClaudeCommand
             args.AddRange(disallowed);
         }
 
-        if (options.AppendSystemPrompt is { } system)
+        var output = options.Findings == true ? FindingsReport.Schema : options.OutputSchema is { } schema ? new OutputSchema(schema) : null;
+        if (output is not null)
+        {
+            // Inline: claude refuses a path (docs/claude-cli.md, "Structured output").
+            args.Add("--json-schema");
+            args.Add(output.Argument);
+        }
+
+        var system = options.Findings == true ? FindingsReport.SystemPrompt(options.AppendSystemPrompt) : options.AppendSystemPrompt;
+        if (system is not null)
         {
             args.Add("--append-system-prompt");
             args.Add(system);
@@ -92,7 +105,8 @@ public sealed record ClaudeCommand
             claudePath,
             args,
             options.WorkingDirectory ?? System.Environment.CurrentDirectory,
-            options.Env ?? new Dictionary<string, string>());
+            options.Env ?? new Dictionary<string, string>(),
+            output);
     }
 
     /// <summary>The same command run in <paramref name="directory"/> (an attempt's worktree).</summary>
@@ -120,7 +134,7 @@ public sealed record ClaudeCommand
         List<string> session = resumeFrom is null
             ? ["--session-id", sessionId.ToString()]
             : ["--resume", resumeFrom, "--fork-session", "--session-id", sessionId.ToString()];
-        return new ClaudeCommand(FileName, [.. Arguments, .. session], WorkingDirectory, Environment);
+        return new ClaudeCommand(FileName, [.. Arguments, .. session], WorkingDirectory, Environment, Output);
     }
 
     /// <summary>

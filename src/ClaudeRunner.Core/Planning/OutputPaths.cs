@@ -24,6 +24,8 @@ internal static partial class OutputPaths
             FileProblem("SummaryFile", request.ResolvedSummaryFile),
             FileProblem("JUnitFile", request.ResolvedJUnitFile),
             FileProblem("ReportFile", request.ResolvedReportFile),
+            // By default beside the summary, whose directory is checked already.
+            request.SarifFile is null ? null : FileProblem("SarifFile", request.ResolvedSarifFile),
         ];
         return problems.OfType<string>().Select(problem => new InputError(problem));
     }

@@ -195,9 +195,7 @@ public sealed class RunPlan
             }
         }
 
-        var defaults = request.Defaults.WorkingDirectory is { } directory
-            ? request.Defaults with { WorkingDirectory = Path.GetFullPath(directory, request.BaseDirectory) }
-            : request.Defaults;
+        var defaults = request.Defaults.WithPathsFrom(request.BaseDirectory);
         PromptSet prompts;
         try
         {

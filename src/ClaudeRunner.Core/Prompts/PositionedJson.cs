@@ -83,6 +83,54 @@ internal static partial class PositionedJson
         }
     }
 
+    /// <summary>The value as compact JSON text (comments and trailing commas of the source gone).</summary>
+    public static string ToJsonText(JsonNode node)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            Write(json, node);
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Write(Utf8JsonWriter json, JsonNode node)
+    {
+        switch (node)
+        {
+            case JsonObjectNode obj:
+                json.WriteStartObject();
+                foreach (var member in obj.Members)
+                {
+                    json.WritePropertyName(member.Name);
+                    Write(json, member.Value);
+                }
+
+                json.WriteEndObject();
+                break;
+            case JsonArrayNode array:
+                json.WriteStartArray();
+                foreach (var item in array.Items)
+                {
+                    Write(json, item);
+                }
+
+                json.WriteEndArray();
+                break;
+            case JsonScalarNode { Kind: JsonValueKind.String, Text: var text }:
+                json.WriteStringValue(text);
+                break;
+            case JsonScalarNode { Kind: JsonValueKind.Null }:
+                json.WriteNullValue();
+                break;
+            case JsonScalarNode scalar:
+                // Numbers exactly as written (a double would turn 1e400 or long integers into something else), true and false.
+                json.WriteRawValue(scalar.Text!, skipInputValidation: true);
+                break;
+        }
+    }
+
     private static JsonNode ReadValue(ref Utf8JsonReader reader, LinePositions positions)
     {
         var location = positions.At(reader.TokenStartIndex);

@@ -8,6 +8,7 @@ namespace ClaudeRunner;
 internal sealed class PromptCollector
 {
     private readonly Dictionary<string, Prompt> _byId = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, string?> _schemas = new(StringComparer.Ordinal);
 
     // The process's secrets; an entry's env adds its own. An id derived from the text must not carry them.
     private readonly SecretRedactor _secrets = SecretRedactor.FromEnvironment([]);
@@ -52,6 +53,11 @@ internal sealed class PromptCollector
         }
 
         problems.AddRange((entry.Foreach ?? []).Select(FileFanOut.Problem).OfType<string>());
+        if (entry.Options is { Findings: true, OutputSchema: not null })
+        {
+            problems.Add("\"findings\" brings its own schema: remove \"outputSchema\", or \"findings\".");
+        }
+
         if (problems.Count > 0)
         {
             Errors.AddRange(problems.Select(problem => new InputError(problem, entry.Location)));
@@ -59,6 +65,15 @@ internal sealed class PromptCollector
         }
 
         var options = entry.Options with { WorkingDirectory = workingDirectory };
+        if (options.OutputSchema is { } schemaValue)
+        {
+            if (Schema(schemaValue, entry) is not { } schema)
+            {
+                return;
+            }
+
+            options = options with { OutputSchema = schema };
+        }
         if (!entry.IsAboutFiles)
         {
             Take(entry, entry.Id ?? DeriveId(entry), entry.Text, options, file: null, derived: entry.Id is null);
@@ -103,6 +118,19 @@ internal sealed class PromptCollector
             };
             Take(entry, id, PromptTemplate.Render(entry.Text, file), fileOptions, file, derived: false);
         }
+    }
+
+    /// <summary>The schema of an <c>outputSchema</c> value as JSON text, loaded and checked once per value (a fan-out shares it); null after an error.</summary>
+    private string? Schema(string value, PromptEntry entry)
+    {
+        var key = OutputSchema.IsInline(value) ? value : Path.GetFullPath(value, entry.Directory);
+        if (!_schemas.TryGetValue(key, out var schema))
+        {
+            schema = OutputSchema.Load(value, entry.Directory, entry.Location, Errors);
+            _schemas[key] = schema;
+        }
+
+        return schema;
     }
 
     private string DeriveId(PromptEntry entry) => PromptIds.Derive(entry.Text, _secrets.With(entry.Options.Env));

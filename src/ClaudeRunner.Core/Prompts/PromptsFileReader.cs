@@ -199,7 +199,7 @@ internal sealed class PromptsFileReader(PromptCollector collector)
         }
 
         // Relative to this file, whatever the working directory of the defaults below it.
-        return options.WorkingDirectory is { } workingDirectory ? options with { WorkingDirectory = Path.GetFullPath(workingDirectory, directory) } : options;
+        return options.WithPathsFrom(directory);
     }
 
     /// <summary>The keys a prompt object (or, without the prompt's own fields, <c>defaults</c>) may have.</summary>

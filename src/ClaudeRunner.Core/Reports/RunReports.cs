@@ -57,6 +57,11 @@ internal static class RunReports
         }
 
         json.WriteEndObject();
+        if (summary.Reviewed)
+        {
+            WriteFindingCounts(json, summary.Findings);
+        }
+
         json.WriteEndObject();
         json.WriteString("usageLimit", summary.UsageLimit);
         if (summary.Concurrency is { } concurrency)
@@ -99,6 +104,18 @@ internal static class RunReports
                 json.WriteNumber("recordedCostUsd", recorded.CostUsd);
                 json.WriteString("key", recorded.Key);
                 json.WriteEndObject();
+            }
+
+            if (result.Output is { } output)
+            {
+                json.WritePropertyName("output");
+                output.WriteTo(json);
+                json.WriteString("outputFile", result.OutputFile);
+            }
+
+            if (result.Findings.Count > 0)
+            {
+                WriteFindings(json, result.Findings);
             }
 
             if (result.Changes is { } changes)
@@ -235,6 +252,39 @@ internal static class RunReports
             WriteNumberOrNull(json, "exitCode", attempt.ExitCode);
             json.WriteString("stderrTail", attempt.StderrTail);
             WriteResources(json, attempt.Resources);
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+    }
+
+    private static void WriteFindingCounts(Utf8JsonWriter json, IReadOnlyList<Finding> findings)
+    {
+        json.WriteStartObject("findings");
+        foreach (var severity in new[] { FindingSeverity.Error, FindingSeverity.Warning, FindingSeverity.Note })
+        {
+            json.WriteNumber(Finding.Word(severity), findings.Count(f => f.ReportedSeverity == severity));
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteFindings(Utf8JsonWriter json, IReadOnlyList<Finding> findings)
+    {
+        json.WriteStartArray("findings");
+        foreach (var finding in findings)
+        {
+            json.WriteStartObject();
+            json.WriteString("file", finding.File);
+            json.WriteString("fullPath", finding.FullPath);
+            json.WriteNumber("line", finding.Line);
+            WriteNumberOrNull(json, "column", finding.Column);
+            WriteNumberOrNull(json, "endLine", finding.EndLine);
+            WriteNumberOrNull(json, "endColumn", finding.EndColumn);
+            json.WriteString("severity", Finding.Word(finding.ReportedSeverity));
+            json.WriteString("code", finding.DiagnosticCode);
+            json.WriteString("message", finding.Message);
+            json.WriteString("refusedBecause", finding.RefusedBecause);
             json.WriteEndObject();
         }
 

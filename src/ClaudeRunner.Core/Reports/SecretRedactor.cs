@@ -69,6 +69,59 @@ public sealed partial class SecretRedactor
         return _pattern is null ? text : _pattern.Replace(text, Mask);
     }
 
+    /// <summary>
+    /// A JSON value (claude's structured output) with every secret in its strings and names masked; numbers are kept,
+    /// so the result stays JSON (a secret that is a bare number is not masked).
+    /// </summary>
+    public System.Text.Json.JsonElement Redact(System.Text.Json.JsonElement value)
+    {
+        if (_pattern is null)
+        {
+            return value.Clone();
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            Write(json, value);
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+
+    private void Write(System.Text.Json.Utf8JsonWriter json, System.Text.Json.JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case System.Text.Json.JsonValueKind.Object:
+                json.WriteStartObject();
+                foreach (var property in value.EnumerateObject())
+                {
+                    json.WritePropertyName(Redact(property.Name));
+                    Write(json, property.Value);
+                }
+
+                json.WriteEndObject();
+                break;
+            case System.Text.Json.JsonValueKind.Array:
+                json.WriteStartArray();
+                foreach (var item in value.EnumerateArray())
+                {
+                    Write(json, item);
+                }
+
+                json.WriteEndArray();
+                break;
+            case System.Text.Json.JsonValueKind.String:
+                json.WriteStringValue(Redact(value.GetString()!));
+                break;
+            default:
+                value.WriteTo(json);
+                break;
+        }
+    }
+
     private static IEnumerable<KeyValuePair<string, string>> ProcessEnvironment() =>
         Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
             .Select(e => new KeyValuePair<string, string>((string)e.Key, e.Value as string ?? string.Empty));

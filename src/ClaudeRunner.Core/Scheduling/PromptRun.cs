@@ -77,14 +77,40 @@ internal sealed class PromptRun : IAttemptOutput
         }
 
         _scheduler.NoteFinal(Prompt.Id, verdict.Outcome);
-        var result = Result(verdict);
-        // A success whose patch is still to be applied is recorded once it applied (Run): a conflict is no success.
+        var result = WithOutput(Result(verdict));
+        // claude's success is recorded before the findings are judged: the same code gets the same review, so a review that
+        // fails on its findings stays failed, without paying again, until its inputs change. A success whose patch is still
+        // to be applied is recorded once it applied (Run): a conflict is no success.
         if (!IsApplyPending(_planned, result))
         {
             Record(_plan, _planned, result, _runStart, _observer);
         }
 
-        return result;
+        return FindingsReport.Judge(result, Prompt);
+    }
+
+    /// <summary>The result with its structured output written to <c>&lt;id&gt;.output.json</c>; a write that fails is said in its message.</summary>
+    private PromptResult WithOutput(PromptResult result)
+    {
+        if (result.Output is not { } output)
+        {
+            return result;
+        }
+
+        var path = Path.Combine(_plan.Request.ResolvedLogDirectory, Prompt.Id + ".output.json");
+        try
+        {
+            OwnerOnlyFile.WriteAtomically(path, stream =>
+            {
+                using var json = new System.Text.Json.Utf8JsonWriter(stream, new System.Text.Json.JsonWriterOptions { Indented = true });
+                output.WriteTo(json);
+            });
+            return result with { OutputFile = path };
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return result with { Message = $"{result.Message} The output could not be written to '{path}': {ex.Message}" };
+        }
     }
 
     /// <summary>Whether <paramref name="result"/> is a success whose changes are applied to the main working tree when the run has finished.</summary>
@@ -115,6 +141,7 @@ internal sealed class PromptRun : IAttemptOutput
                 DurationMs = (long)result.Duration.TotalMilliseconds,
                 SessionId = result.SessionId,
                 ResultText = result.ResultText is { } text ? plan.Redactor.Redact(text) : null,
+                Output = result.Output,
                 Parts = key.Parts,
             });
         }
@@ -124,17 +151,21 @@ internal sealed class PromptRun : IAttemptOutput
         }
     }
 
-    private PromptResult UpToDate(RecordedSuccess recorded) => new()
-    {
-        Id = Prompt.Id,
-        Outcome = Outcome.UpToDate,
-        Message = $"Up to date ({recorded.When}): not run again.",
-        Location = Prompt.Location,
-        File = Prompt.File?.RelativePath,
-        SessionId = recorded.SessionId,
-        ResultText = recorded.ResultText,
-        UpToDateWith = recorded,
-    };
+    /// <summary>The recorded success, its structured output replayed (and a review's findings judged again, under today's FailOn).</summary>
+    private PromptResult UpToDate(RecordedSuccess recorded) => FindingsReport.Judge(
+        WithOutput(new()
+        {
+            Id = Prompt.Id,
+            Outcome = Outcome.UpToDate,
+            Message = $"Up to date ({recorded.When}): not run again.",
+            Location = Prompt.Location,
+            File = Prompt.File?.RelativePath,
+            SessionId = recorded.SessionId,
+            ResultText = recorded.ResultText,
+            Output = recorded.Output,
+            UpToDateWith = recorded,
+        }),
+        Prompt);
 
     void IAttemptOutput.Output(PromptOutputKind kind, string text) =>
         _observer.Emit(new PromptOutput(_time.GetLocalNow(), Prompt, kind, text));
@@ -328,6 +359,7 @@ internal sealed class PromptRun : IAttemptOutput
         Turns = _last?.Result?.Turns,
         SessionId = _last?.SessionId,
         ResultText = _last?.Result?.Text,
+        Output = verdict.Output,
         LogFile = _log?.LogPath,
         StreamFile = _log?.StreamPath,
         Changes = _changes,

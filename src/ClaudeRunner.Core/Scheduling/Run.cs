@@ -68,6 +68,7 @@ internal sealed class Run
 
         await ApplyChangesAsync(results, start).ConfigureAwait(false);
 
+        var reviewed = _plan.Prompts.Any(p => p.Prompt.Options.Findings == true);
         var summary = new RunSummary
         {
             Results = results,
@@ -82,6 +83,8 @@ internal sealed class Run
             ReportFile = request.ResolvedReportFile,
             Shard = _plan.Shard,
             ShardSet = _plan.ShardSet,
+            Reviewed = reviewed,
+            SarifFile = reviewed ? request.ResolvedSarifFile : null,
         };
         // Each report is written wherever it can be: one that fails (a full disk) must not cost the other.
         string?[] failures =
@@ -89,6 +92,7 @@ internal sealed class Run
             TryWrite("summary", request.ResolvedSummaryFile, RunReports.WriteSummary, summary),
             TryWrite("JUnit report", request.ResolvedJUnitFile, RunReports.WriteJUnit, summary),
             TryWrite("HTML report", request.ResolvedReportFile, HtmlReport.Write, summary),
+            reviewed ? TryWrite("SARIF log", request.ResolvedSarifFile, SarifReport.Write, summary) : null,
         ];
         summary = summary with { ReportFailures = [.. failures.OfType<string>()] };
         _observer.Emit(new RunFinished(_time.GetLocalNow(), summary));
