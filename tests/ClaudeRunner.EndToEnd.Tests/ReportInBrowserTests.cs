@@ -122,7 +122,10 @@ public sealed partial class ReportInBrowserTests(ITestOutputHelper output) : IDi
         ClaudePath = FakeClaudeScratch.FakeClaudePath,
         LogDirectory = _scratch.LogDirectory,
         Defaults = new PromptOptions { Env = _scratch.Environment, Retries = 0 },
+        // Two slots throughout: the run is cancelled while one prompt hangs in one slot and the retry runs in the other,
+        // which the 429 and 529 here would not leave to an adaptive limit.
         MaxParallel = 2,
+        AdaptiveConcurrency = false,
         RetryDelay = TimeSpan.FromMilliseconds(400),
         MaxRetryDelay = TimeSpan.FromMilliseconds(400),
         GracePeriod = TimeSpan.FromSeconds(1),

@@ -126,7 +126,7 @@ public sealed class MockAnthropicApi : IAsyncDisposable
 
     /// <summary>The messages requests whose prompt contains <paramref name="marker"/>.</summary>
     public IReadOnlyList<MockRequest> RequestsFor(string marker) =>
-        [.. MessageRequests.Where(r => r.Prompt?.Contains(marker, StringComparison.Ordinal) == true)];
+        [.. MessageRequests.Where(r => r.UserText.Contains(marker, StringComparison.Ordinal))];
 
     /// <summary>
     /// The largest number of <c>POST /v1/messages</c> requests (optionally only those whose prompt
@@ -347,7 +347,7 @@ public sealed class MockAnthropicApi : IAsyncDisposable
             behaviour = _defaultBehaviour;
             foreach (var (marker, candidate) in _behaviours)
             {
-                if (request.Prompt?.Contains(marker, StringComparison.Ordinal) == true)
+                if (request.UserText.Contains(marker, StringComparison.Ordinal))
                 {
                     behaviour = candidate;
                     request.Marker = marker;

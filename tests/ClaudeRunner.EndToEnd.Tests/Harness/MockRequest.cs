@@ -77,6 +77,12 @@ public sealed class MockRequest
     /// <summary>The user's prompt: the last text block of the first user message (messages requests only).</summary>
     public string? Prompt { get; private set; }
 
+    /// <summary>
+    /// Every text the user side of the conversation holds, joined: where markers are looked for, so a conversation
+    /// that claude resumed (its first prompt and the "continue" merged into one message) still finds its behaviour.
+    /// </summary>
+    public string UserText { get; private set; } = string.Empty;
+
     /// <summary>The <c>model</c> field (messages requests only).</summary>
     public string? Model { get; private set; }
 
@@ -153,6 +159,7 @@ public sealed class MockRequest
             }
 
             MessageCount = messages.GetArrayLength();
+            var userTexts = new List<string>();
             foreach (var message in messages.EnumerateArray())
             {
                 var role = message.TryGetProperty("role", out var r) ? r.GetString() : null;
@@ -166,6 +173,7 @@ public sealed class MockRequest
                     if (role == "user")
                     {
                         Prompt ??= content.GetString();
+                        userTexts.Add(content.GetString() ?? string.Empty);
                     }
 
                     continue;
@@ -183,6 +191,10 @@ public sealed class MockRequest
                     if (type == "text" && block.TryGetProperty("text", out var text))
                     {
                         lastText = text.GetString();
+                        if (role == "user")
+                        {
+                            userTexts.Add(lastText ?? string.Empty);
+                        }
                     }
                     else if (type == "tool_result")
                     {
@@ -195,6 +207,8 @@ public sealed class MockRequest
                     Prompt = lastText;
                 }
             }
+
+            UserText = string.Join('\n', userTexts);
         }
         catch (JsonException ex)
         {
