@@ -68,6 +68,19 @@ public sealed class AdaptiveConcurrencyTests
     }
 
     [Fact]
+    public void After_the_first_429_the_limit_grows_by_one_per_limits_worth_of_successes()
+    {
+        var limit = new AdaptiveConcurrency(16, adaptive: true);
+        limit.Congested(429, null, admittedInRound: 0, Now);
+
+        Assert.Null(limit.Succeeded(inUse: 2, Now));
+        Assert.Equal(3, limit.Succeeded(inUse: 2, Now)!.To);
+        Assert.Null(limit.Succeeded(inUse: 3, Now));
+        Assert.Null(limit.Succeeded(inUse: 3, Now));
+        Assert.Equal(4, limit.Succeeded(inUse: 3, Now)!.To);
+    }
+
+    [Fact]
     public void An_allowed_warning_holds_the_limit_until_the_account_is_allowed_again()
     {
         var limit = new AdaptiveConcurrency(8, adaptive: true);

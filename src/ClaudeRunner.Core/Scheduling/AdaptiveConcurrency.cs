@@ -1,10 +1,11 @@
 namespace ClaudeRunner;
 
 /// <summary>
-/// The run's concurrency limit, adapted to the API the way TCP and Netflix's <c>AIMDLimit</c> adapt to a network:
+/// The run's concurrency limit, adapted to the API the way TCP Reno and Netflix's <c>AIMDLimit</c> adapt to a network:
 /// it starts at <see cref="InitialLimit"/> (Anthropic's acceleration limits answer a sharp rise in usage with 429s),
-/// grows by one with each success while the run uses at least half of it, up to MaxParallel, and halves on a 429 or
-/// 529 from the API — once per round: a signal from an attempt that started before the last decrease only extends
+/// grows by one with each success while the run uses at least half of it, up to MaxParallel — after the first 429 more
+/// carefully, by one per limit's worth of successes (TCP's congestion avoidance: the API has shown where its edge is) —
+/// and halves on a 429 or 529 from the API, once per round: a signal from an attempt that started before the last decrease only extends
 /// the pause, since that attempt was admitted under the old limit and its trouble is already answered. No attempt
 /// starts before the delay the API announced has passed. Not thread-safe: the <see cref="Scheduler"/> holds its lock.
 /// </summary>
@@ -17,6 +18,7 @@ internal sealed class AdaptiveConcurrency
     private readonly bool _adaptive;
     private readonly List<ConcurrencyChanged> _changes = [];
     private bool _growthHeld;
+    private int _successesTowardGrowth;
 
     public AdaptiveConcurrency(int maxParallel, bool adaptive)
     {
@@ -73,14 +75,27 @@ internal sealed class AdaptiveConcurrency
         }
 
         Round++;
+        _successesTowardGrowth = 0;
         return Change(Math.Max(1, Limit / 2), now, $"API {(status == 529 ? "overloaded" : "rate limited")} ({status})", PausedUntil - now);
     }
 
     /// <summary>An attempt succeeded while <paramref name="inUse"/> attempts (it included) ran.</summary>
-    public ConcurrencyChanged? Succeeded(int inUse, DateTimeOffset now) =>
-        _adaptive && !_growthHeld && Limit < _max && inUse * 2 >= Limit
-            ? Change(Limit + 1, now, "success", null)
-            : null;
+    public ConcurrencyChanged? Succeeded(int inUse, DateTimeOffset now)
+    {
+        if (!_adaptive || _growthHeld || Limit >= _max || inUse * 2 < Limit)
+        {
+            return null;
+        }
+
+        // Before any congestion every success counts (slow start); after it, a limit's worth of them makes one step.
+        if (Round > 0 && ++_successesTowardGrowth < Limit)
+        {
+            return null;
+        }
+
+        _successesTowardGrowth = 0;
+        return Change(Limit + 1, now, "success", null);
+    }
 
     /// <summary>claude's <c>rate_limit_event</c> status: a warning holds the limit where it is until the API says allowed again.</summary>
     public void UsageStatus(string status) => _growthHeld = status == "allowed_warning";

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Adaptive concurrency (see bench/README.md, "Adaptive concurrency"): 40 prompts against a server that admits 4
+# requests at once and answers each in 1 s (FakeClaude's server_limit: above 4 it prints claude's api_retry 429 lines
+# and retries itself after retry_ms), MaxParallel 16, with adaptation on and off side by side. The ideal makespan is
+# 40 / 4 x 1 s = 10 s. Reports the makespan, the server's 429 answers and the prompts that failed.
+# usage: bench/adaptive.sh [PROMPTS] [RETRY_MS]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+prompts=${1:-40}
+retry_ms=${2:-1000}
+work=$(mktemp -d /tmp/claude-runner-adaptive-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+dotnet build -c Release "$root/tests/FakeClaude" -o "$work/fake" -v:q -nologo >/dev/null
+dotnet build -c Release "$root/src/ClaudeRunner.Cli" -o "$work/cli" -v:q -nologo >/dev/null
+
+python3 - "$work" "$prompts" "$retry_ms" <<'PY'
+import json, os, sys
+work, count, retry = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+entries = [f"@fake server_limit=4 server_retries=30 retry_ms={retry} sleep=1000\nprompt {i}" for i in range(count)]
+json.dump({"prompts": entries}, open(os.path.join(work, "prompts.json"), "w"))
+PY
+
+run() { # label, extra args...
+  local label=$1; shift
+  local state="$work/state-$label"
+  mkdir -p "$state"
+  local start end status=0
+  start=$(date +%s.%N)
+  (cd "$work" && FAKE_CLAUDE_STATE_DIR="$state" "$work/cli/claude-runner" prompts.json --claude "$work/fake/FakeClaude" \
+     --max-parallel 16 --retry 0 --log-dir "logs-$label" --quiet "$@" >/dev/null) || status=$?
+  end=$(date +%s.%N)
+  local rejected=0
+  [ -f "$state/server/rejected" ] && rejected=$(wc -l < "$state/server/rejected")
+  local failed
+  failed=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['totals']['failed'])" "$work/logs-$label/summary.json")
+  printf '%-22s %6.2f s (%.2fx the ideal 10 s), %4d answers 429, %3d prompts failed, exit %d\n' \
+    "$label" "$(echo "$end - $start" | bc)" "$(echo "($end - $start) / ($prompts / 4)" | bc -l)" "$rejected" "$failed" "$status"
+}
+
+echo "adaptive: $prompts prompts, server admits 4 at once, 1 s each, claude's own retry after ${retry_ms} ms; load $(cut -d' ' -f1-3 /proc/loadavg)"
+run adaptive
+run fixed --no-adaptive
