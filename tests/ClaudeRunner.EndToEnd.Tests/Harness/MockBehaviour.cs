@@ -98,23 +98,44 @@ public sealed class MockBehaviour
     /// <summary>
     /// A server that admits <paramref name="limit"/> requests at once: each admitted one is answered with
     /// <paramref name="text"/> after <paramref name="answerTime"/>; one beyond the limit gets 429 with a
-    /// <c>retry-after</c> of <paramref name="retryAfter"/> at once. Share one instance between the prompts it limits.
+    /// <c>retry-after</c> of <paramref name="retryAfter"/> at once. The first admitted answers are held until a request
+    /// has been refused (or 30 s passed), so that a refusal happens however slowly the clients start, not only when
+    /// their starts happen to overlap. Share one instance between the prompts it limits.
     /// </summary>
     public static MockBehaviour AdmitAtOnce(int limit, TimeSpan answerTime, TimeSpan retryAfter, string text = MockAnthropicApi.DefaultReplyText)
     {
         var inFlight = 0;
-        var reply = MockResponse.Reply(text) with { Delay = answerTime };
+        var refused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var refusal = MockResponse.Error(429, retryAfter: retryAfter);
+        async Task UntilRefusedAsync(CancellationToken cancellation)
+        {
+            try
+            {
+                await refused.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellation).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                // No client came beyond the limit: answer anyway.
+            }
+        }
+
+        var reply = MockResponse.Reply(text) with { WaitFor = UntilRefusedAsync, Delay = answerTime };
         return new MockBehaviour((_, _) =>
         {
             if (Interlocked.Increment(ref inFlight) > limit)
             {
                 Interlocked.Decrement(ref inFlight);
+                refused.TrySetResult();
                 return refusal;
             }
 
-            // The answer leaves the server when its delay is over.
-            _ = Task.Delay(answerTime).ContinueWith(_ => Interlocked.Decrement(ref inFlight), TaskScheduler.Default);
+            // The answer leaves the server when its hold and its delay are over.
+            _ = Task.Run(async () =>
+            {
+                await UntilRefusedAsync(CancellationToken.None).ConfigureAwait(false);
+                await Task.Delay(answerTime).ConfigureAwait(false);
+                Interlocked.Decrement(ref inFlight);
+            });
             return reply;
         });
     }
