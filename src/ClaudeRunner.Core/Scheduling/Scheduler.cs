@@ -135,6 +135,9 @@ internal sealed class Scheduler : IDisposable
         lock (_gate)
         {
             change = update?.Invoke(_limit);
+            // One reading of the clock for the check and the timer: with two, a pause could end between them and
+            // leave the queue with no timer to serve it.
+            var now = _time.GetLocalNow();
             while (_waiting.First is { } first)
             {
                 Admission admission;
@@ -142,14 +145,14 @@ internal sealed class Scheduler : IDisposable
                 {
                     admission = new Admission(refusal, _limit.Round);
                 }
-                else if (Running < _limit.Limit && _limit.MayStart(_time.GetLocalNow()))
+                else if (Running < _limit.Limit && _limit.MayStart(now))
                 {
                     Interlocked.Increment(ref _running);
                     admission = new Admission(null, _limit.Round);
                 }
                 else
                 {
-                    ArmPauseTimer();
+                    ArmPauseTimer(now);
                     break;
                 }
 
@@ -171,14 +174,14 @@ internal sealed class Scheduler : IDisposable
     }
 
     /// <summary>While a pause holds the queue, a timer serves it again when the pause ends.</summary>
-    private void ArmPauseTimer()
+    private void ArmPauseTimer(DateTimeOffset now)
     {
         if (_limit.PausedUntil is not { } until)
         {
             return;
         }
 
-        var wait = until - _time.GetLocalNow();
+        var wait = until - now;
         if (wait <= TimeSpan.Zero)
         {
             return;
