@@ -36,7 +36,7 @@ internal sealed class MachineSlots
     /// <exception cref="InvalidInputException">The environment variable is not a whole number of at least 1.</exception>
     public static MachineSlots? For(RunRequest request)
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable(LimitVariable);
+        var fromEnvironment = request.EnvironmentVariable(LimitVariable);
         int? limit = request.MachineMaxParallel;
         if (!string.IsNullOrWhiteSpace(fromEnvironment))
         {
@@ -45,10 +45,15 @@ internal sealed class MachineSlots
                 : throw new InvalidInputException([new InputError($"The environment variable {LimitVariable} is '{fromEnvironment}': it must be a whole number of at least 1, or unset.")]);
         }
 
-        return limit is { } value ? new MachineSlots(value, SlotDirectory(), request.TimeProvider) : null;
+        return limit is { } value ? new MachineSlots(value, SlotDirectory(request.EnvironmentVariable), request.TimeProvider) : null;
     }
 
     /// <summary>Waits for a free slot; <paramref name="waiting"/> is called once if none is free at first. Dispose the slot to give it back.</summary>
+    /// <remarks>
+    /// A waiting run tries every slot again each <see cref="PollInterval"/> rather than blocking in flock(2): a blocking
+    /// flock waits on one slot only (any of N frees first) and cannot be cancelled, so a cancelled build would hang in it.
+    /// </remarks>
+    /// <exception cref="OperationCanceledException">The run was cancelled while waiting.</exception>
     public async Task<IDisposable> AcquireAsync(Action waiting, CancellationToken cancellation)
     {
         OwnerOnlyFile.CreatePrivateDirectory(_directory);
@@ -77,8 +82,8 @@ internal sealed class MachineSlots
         }
     }
 
-    private static string SlotDirectory() =>
-        Environment.GetEnvironmentVariable(DirectoryVariable) is { Length: > 0 } chosen ? Path.GetFullPath(chosen)
-        : Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime ? Path.Combine(runtime, "claude-runner-slots")
+    private static string SlotDirectory(Func<string, string?> environmentVariable) =>
+        environmentVariable(DirectoryVariable) is { Length: > 0 } chosen ? Path.GetFullPath(chosen)
+        : environmentVariable("XDG_RUNTIME_DIR") is { Length: > 0 } runtime ? Path.Combine(runtime, "claude-runner-slots")
         : Path.Combine(Path.GetTempPath(), $"claude-runner-slots-{OwnerOnlyFile.UserId.ToString(CultureInfo.InvariantCulture)}");
 }

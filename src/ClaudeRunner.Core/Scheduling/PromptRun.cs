@@ -217,13 +217,23 @@ internal sealed class PromptRun : IAttemptOutput
             AttemptResult last;
             try
             {
-                using var machineSlot = await AcquireMachineSlotAsync(cancellation).ConfigureAwait(false);
-                if (machineSlot is null)
+                IDisposable? machineSlot;
+                try
+                {
+                    machineSlot = _plan.MachineSlots is { } slots
+                        ? await slots.AcquireAsync(() => _observer.Emit(new WaitingForMachineSlot(_time.GetLocalNow(), Prompt, slots.Limit)), cancellation).ConfigureAwait(false)
+                        : null;
+                }
+                catch (OperationCanceledException)
                 {
                     return _last?.Verdict ?? Verdict.NotStartedCancelled;
                 }
 
-                last = await AttemptAsync(cancellation).ConfigureAwait(false);
+                using (machineSlot)
+                {
+                    last = await AttemptAsync(cancellation).ConfigureAwait(false);
+                }
+
                 ReportToScheduler(last);
                 if (!retryPolicy.ShouldRetry(last.Outcome, _attempts, _planned.Retries))
                 {
@@ -255,23 +265,6 @@ internal sealed class PromptRun : IAttemptOutput
         }
     }
 
-    /// <summary>A machine slot when a machine-wide budget is set (a no-op hold otherwise); null when the run was cancelled while waiting.</summary>
-    private async Task<IDisposable?> AcquireMachineSlotAsync(CancellationToken cancellation)
-    {
-        if (_plan.MachineSlots is not { } slots)
-        {
-            return NoSlot.Instance;
-        }
-
-        try
-        {
-            return await slots.AcquireAsync(() => _observer.Emit(new WaitingForMachineSlot(_time.GetLocalNow(), Prompt, slots.Limit)), cancellation).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return null;
-        }
-    }
 
     private async Task<AttemptResult> AttemptAsync(CancellationToken cancellation)
     {
@@ -364,14 +357,4 @@ internal sealed class PromptRun : IAttemptOutput
         StreamFile = _log?.StreamPath,
         Changes = _changes,
     };
-
-    /// <summary>The hold of a run without a machine-wide budget.</summary>
-    private sealed class NoSlot : IDisposable
-    {
-        public static NoSlot Instance { get; } = new();
-
-        public void Dispose()
-        {
-        }
-    }
 }
