@@ -9,15 +9,16 @@ namespace ClaudeRunner;
 internal static class OneShotProcess
 {
     /// <summary>What the process printed and its exit code; null when it could not be started or did not end within <paramref name="limit"/>.</summary>
-    public static OneShotResult? Run(string fileName, IEnumerable<string> arguments, string? workingDirectory, TimeSpan limit) =>
-        RunAsync(fileName, arguments, workingDirectory, limit).GetAwaiter().GetResult();
+    public static OneShotResult? Run(string fileName, IEnumerable<string> arguments, string? workingDirectory, TimeSpan limit, IReadOnlyList<string>? clearedVariables = null) =>
+        RunAsync(fileName, arguments, workingDirectory, limit, clearedVariables).GetAwaiter().GetResult();
 
     /// <summary>
     /// What the process printed and its exit code; null when it could not be started or did not end within <paramref name="limit"/>.
     /// With <paramref name="standardOutput"/>, stdout's bytes are copied there as they are (a patch is bytes, not UTF-8 text)
     /// and <see cref="OneShotResult.Output"/> is empty. <paramref name="cancellation"/> kills it like the time limit.
+    /// The process does not inherit the runner's <paramref name="clearedVariables"/>.
     /// </summary>
-    public static async Task<OneShotResult?> RunAsync(string fileName, IEnumerable<string> arguments, string? workingDirectory, TimeSpan limit, Stream? standardOutput = null, CancellationToken cancellation = default)
+    public static async Task<OneShotResult?> RunAsync(string fileName, IEnumerable<string> arguments, string? workingDirectory, TimeSpan limit, IReadOnlyList<string>? clearedVariables = null, Stream? standardOutput = null, CancellationToken cancellation = default)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -36,6 +37,11 @@ internal static class OneShotProcess
         foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var name in clearedVariables ?? [])
+        {
+            startInfo.Environment.Remove(name);
         }
 
         try

@@ -69,6 +69,36 @@ public sealed partial class CliRunTests : IDisposable
     }
 
     [Fact]
+    public async Task Isolation_started_from_a_git_hook_works_on_the_repository_around_it_not_the_one_the_hooks_variables_name()
+    {
+        // A hook exports GIT_DIR, GIT_INDEX_FILE (and git sets GIT_WORK_TREE for some): another repository here.
+        var other = Path.Combine(_scratch.Directory, "other");
+        Directory.CreateDirectory(other);
+        File.WriteAllText(Path.Combine(other, "o.txt"), "other\n");
+        ScratchGit.InitWithCommit(other);
+        _scratch.WriteFile("a.txt", "one\n");
+        _scratch.WriteFile(".gitignore", "other/\nclaude-logs/\nlogs/\nrecords/\nstate/\n");
+        ScratchGit.Run(_scratch.Directory, "init", "-q", "-b", "main");
+        ScratchGit.Run(_scratch.Directory, "add", "--all");
+        ScratchGit.Run(_scratch.Directory, "commit", "-q", "-m", "base");
+        var hook = new Dictionary<string, string>(_scratch.Environment)
+        {
+            ["GIT_DIR"] = Path.Combine(other, ".git"),
+            ["GIT_INDEX_FILE"] = Path.Combine(other, ".git", "index"),
+            ["GIT_WORK_TREE"] = other,
+        };
+        var prompts = """{"prompts": [{"id": "edit", "prompt": "Edit\n@fake write=a.txt:changed print_env=GIT_DIR"}]}""";
+
+        var run = await CliProcess.RunAsync(_scratch.Directory, hook, prompts, "--claude", FakeClaudeScratch.FakeClaudePath, "--retry", "0", "--isolation", "worktree");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("changed", File.ReadAllText(Path.Combine(_scratch.Directory, "a.txt")));
+        Assert.Equal(string.Empty, ScratchGit.Run(other, "status", "--porcelain"));
+        Assert.Single(ScratchGit.Worktrees(other).Split('\n', StringSplitOptions.RemoveEmptyEntries), line => line.StartsWith("worktree ", StringComparison.Ordinal));
+        Assert.Contains("GIT_DIR=<unset>", File.ReadAllText(Path.Combine(_scratch.Directory, "claude-logs", "edit.log")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_foreach_that_matches_nothing_succeeds_with_nothing_to_do()
     {
         var result = await CliProcess.RunWithFakeAsync(_scratch, null, "--prompt", "Review {file}", "--foreach", "src/**/*.cs");

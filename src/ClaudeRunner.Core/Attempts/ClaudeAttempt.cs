@@ -68,6 +68,11 @@ internal sealed class ClaudeAttempt
             startInfo.Environment[name] = value;
         }
 
+        foreach (var name in _command.ClearedVariables)
+        {
+            startInfo.Environment.Remove(name);
+        }
+
         startInfo.Environment[ProcessTree.MarkerVariable] = _marker;
 
         using var process = new Process { StartInfo = startInfo };

@@ -19,13 +19,25 @@ internal static partial class Git
     // a credential prompt) must not hang the run.
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The variables that point git at a repository other than the one around its working directory (what
+    /// <c>git rev-parse --local-env-vars</c> lists). A git hook sets some of them (<c>GIT_DIR</c>, <c>GIT_INDEX_FILE</c>), so a
+    /// build started from a hook would otherwise add worktrees to, and apply patches through, whatever they name.
+    /// </summary>
+    public static IReadOnlyList<string> RepositoryVariables { get; } =
+    [
+        "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CONFIG", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_COUNT", "GIT_OBJECT_DIRECTORY",
+        "GIT_DIR", "GIT_WORK_TREE", "GIT_IMPLICIT_WORK_TREE", "GIT_GRAFT_FILE", "GIT_INDEX_FILE", "GIT_NO_REPLACE_OBJECTS",
+        "GIT_REPLACE_REF_BASE", "GIT_PREFIX", "GIT_INTERNAL_SUPER_PREFIX", "GIT_SHALLOW_FILE", "GIT_COMMON_DIR",
+    ];
+
     /// <summary>Runs git in <paramref name="directory"/>; null when git could not be started or did not end in time.</summary>
     public static OneShotResult? Run(string directory, params string[] arguments) =>
-        OneShotProcess.Run("git", arguments, directory, Limit);
+        OneShotProcess.Run("git", arguments, directory, Limit, RepositoryVariables);
 
     /// <summary>Runs git in <paramref name="directory"/>; with <paramref name="standardOutput"/>, its stdout's bytes go there; a cancel kills it.</summary>
     public static Task<OneShotResult?> RunAsync(string directory, IEnumerable<string> arguments, Stream? standardOutput = null, CancellationToken cancellation = default) =>
-        OneShotProcess.RunAsync("git", arguments, directory, Limit, standardOutput, cancellation);
+        OneShotProcess.RunAsync("git", arguments, directory, Limit, RepositoryVariables, standardOutput, cancellation);
 
     /// <summary>Why git cannot isolate prompts in worktrees (missing, or older than <see cref="MinimumVersion"/>); null when it can.</summary>
     public static string? WorktreeProblem()

@@ -23,13 +23,16 @@ public sealed record ClaudeCommand
     public string FileName { get; }
 
     /// <summary>The arguments, one element each, passed without a shell.</summary>
-    public IReadOnlyList<string> Arguments { get; }
+    public IReadOnlyList<string> Arguments { get; private init; }
 
     /// <summary>The directory claude runs in.</summary>
     public string WorkingDirectory { get; private init; }
 
     /// <summary>Environment variables set on top of the runner's own.</summary>
     public IReadOnlyDictionary<string, string> Environment { get; }
+
+    /// <summary>The runner's environment variables claude does not inherit (in a worktree: those that would point git elsewhere).</summary>
+    public IReadOnlyList<string> ClearedVariables { get; private init; } = [];
 
     /// <summary>The schema the answer must follow (<c>--json-schema</c>), when the prompt asked for structured output.</summary>
     internal OutputSchema? Output { get; }
@@ -109,8 +112,11 @@ public sealed record ClaudeCommand
             output);
     }
 
-    /// <summary>The same command run in <paramref name="directory"/> (an attempt's worktree).</summary>
-    internal ClaudeCommand In(string directory) => this with { WorkingDirectory = directory };
+    /// <summary>
+    /// The same command run in <paramref name="directory"/> (an attempt's worktree), without the variables a git hook
+    /// sets (<c>GIT_DIR</c>, <c>GIT_INDEX_FILE</c>, …): with them, claude's git would work on the user's repository.
+    /// </summary>
+    internal ClaudeCommand In(string directory) => this with { WorkingDirectory = directory, ClearedVariables = Git.RepositoryVariables };
 
     /// <summary>Whether the command passes <c>--dangerously-skip-permissions</c> (claude refuses it as root).</summary>
     public bool SkipsPermissions => Arguments.Contains("--dangerously-skip-permissions");
@@ -134,7 +140,7 @@ public sealed record ClaudeCommand
         List<string> session = resumeFrom is null
             ? ["--session-id", sessionId.ToString()]
             : ["--resume", resumeFrom, "--fork-session", "--session-id", sessionId.ToString()];
-        return new ClaudeCommand(FileName, [.. Arguments, .. session], WorkingDirectory, Environment, Output);
+        return this with { Arguments = [.. Arguments, .. session] };
     }
 
     /// <summary>
