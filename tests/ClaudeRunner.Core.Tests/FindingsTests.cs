@@ -128,4 +128,18 @@ public sealed class FindingsTests : IDisposable
         Assert.Equal(Outcome.UpToDate, relaxed.Results[0].Outcome);
         Assert.Single(_scratch.Invocations());
     }
+
+    [Fact]
+    public async Task An_isolated_review_that_failed_on_its_findings_is_judged_again_from_the_cache_without_running_too()
+    {
+        ScratchGit.InitWithCommit(_scratch.Directory);
+        var output = Findings(At("src/auth.cs", 1, "error"));
+        var first = await ReviewAsync(output, ", \"isolation\": \"worktree\"");
+        var again = await ReviewAsync(output, ", \"isolation\": \"worktree\"");
+
+        Assert.Equal(Outcome.FindingsReported, first.Results[0].Outcome);
+        Assert.Equal(Outcome.FindingsReported, again.Results[0].Outcome);
+        Assert.NotNull(again.Results[0].UpToDateWith);
+        Assert.Single(_scratch.Invocations());
+    }
 }

@@ -78,15 +78,17 @@ internal sealed class PromptRun : IAttemptOutput
 
         _scheduler.NoteFinal(Prompt.Id, verdict.Outcome);
         var result = WithOutput(Result(verdict));
-        // claude's success is recorded before the findings are judged: the same code gets the same review, so a review that
-        // fails on its findings stays failed, without paying again, until its inputs change. A success whose patch is still
-        // to be applied is recorded once it applied (Run): a conflict is no success.
-        if (!IsApplyPending(_planned, result))
+        var judged = FindingsReport.Judge(result, Prompt);
+        // claude's success is recorded, not the judged result: the same code gets the same review, so a review that fails
+        // on its findings stays failed, without paying again, until its inputs change (an isolated one too: a failed prompt's
+        // patch is not applied). A success whose patch is still to be applied is recorded once it applied (Run): a conflict
+        // is no success.
+        if (!IsApplyPending(_planned, judged))
         {
             Record(_plan, _planned, result, _runStart, _observer);
         }
 
-        return FindingsReport.Judge(result, Prompt);
+        return judged;
     }
 
     /// <summary>The result with its structured output written to <c>&lt;id&gt;.output.json</c>; a write that fails is said in its message.</summary>
