@@ -71,7 +71,7 @@ public sealed record RunRequest
 
     /// <summary>
     /// Whether the concurrency limit adapts to the API (README "Adaptive concurrency"): it starts at
-    /// <see cref="DefaultMaxParallel"/>, halves on claude's 429/529 signals and grows by one per success up to
+    /// <see cref="DefaultMaxParallel"/>, falls on claude's 429/529 signals (halves, later a tenth off) and grows by one per success up to
     /// <see cref="MaxParallel"/>. Off: MaxParallel from the start, whatever the API says (for users with their own gateway).
     /// </summary>
     public bool AdaptiveConcurrency { get; init; } = true;

@@ -68,16 +68,58 @@ public sealed class AdaptiveConcurrencyTests
     }
 
     [Fact]
-    public void After_the_first_429_the_limit_grows_by_one_per_limits_worth_of_successes()
+    public void After_the_first_429_the_limit_grows_by_one_per_limits_worth_of_successes_and_back_to_the_refused_limit_only_after_patience()
     {
         var limit = new AdaptiveConcurrency(16, adaptive: true);
         limit.Congested(429, null, admittedInRound: 0, Now);
 
         Assert.Null(limit.Succeeded(inUse: 2, Now));
         Assert.Equal(3, limit.Succeeded(inUse: 2, Now)!.To);
-        Assert.Null(limit.Succeeded(inUse: 3, Now));
-        Assert.Null(limit.Succeeded(inUse: 3, Now));
+        // 4 is where the API refused: the step there waits ProbePatience limits' worth of successes.
+        for (var success = 1; success < AdaptiveConcurrency.ProbePatience * 3; success++)
+        {
+            Assert.Null(limit.Succeeded(inUse: 3, Now));
+        }
+
         Assert.Equal(4, limit.Succeeded(inUse: 3, Now)!.To);
+    }
+
+    [Fact]
+    public void Later_429s_take_a_tenth_off_at_least_one_and_each_refusal_at_the_same_limit_doubles_the_patience_before_the_next_probe()
+    {
+        var limit = new AdaptiveConcurrency(16, adaptive: true);
+        Assert.Equal(2, limit.Congested(429, null, admittedInRound: 0, Now)!.To);
+        GrowTo(limit, 3);
+
+        Assert.Equal(2, limit.Congested(429, null, admittedInRound: 1, Now)!.To);
+        Assert.Equal(AdaptiveConcurrency.ProbePatience * 1 * 2, SuccessesUntilGrowth(limit));
+        Assert.Equal(2, limit.Congested(429, null, admittedInRound: 2, Now)!.To);
+        Assert.Equal(AdaptiveConcurrency.ProbePatience * 2 * 2, SuccessesUntilGrowth(limit));
+
+        var large = new AdaptiveConcurrency(64, adaptive: true);
+        GrowTo(large, 40);
+        Assert.Equal(20, large.Congested(429, null, admittedInRound: 0, Now)!.To);
+        GrowTo(large, 30);
+        Assert.Equal(27, large.Congested(529, null, admittedInRound: 1, Now)!.To);
+    }
+
+    private static void GrowTo(AdaptiveConcurrency limit, int target)
+    {
+        while (limit.Limit < target)
+        {
+            limit.Succeeded(inUse: limit.Limit, Now);
+        }
+    }
+
+    private static int SuccessesUntilGrowth(AdaptiveConcurrency limit)
+    {
+        var successes = 1;
+        while (limit.Succeeded(inUse: limit.Limit, Now) is null)
+        {
+            successes++;
+        }
+
+        return successes;
     }
 
     [Fact]

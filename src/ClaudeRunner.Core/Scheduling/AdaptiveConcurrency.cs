@@ -4,8 +4,9 @@ namespace ClaudeRunner;
 /// The run's concurrency limit, adapted to the API the way TCP Reno and Netflix's <c>AIMDLimit</c> adapt to a network:
 /// it starts at <see cref="InitialLimit"/> (Anthropic's acceleration limits answer a sharp rise in usage with 429s),
 /// grows by one with each success while the run uses at least half of it, up to MaxParallel — after the first 429 more
-/// carefully, by one per limit's worth of successes (TCP's congestion avoidance: the API has shown where its edge is) —
-/// and halves on a 429 or 529 from the API, once per round: a signal from an attempt that started before the last decrease only extends
+/// carefully, by one per limit's worth of successes (TCP's congestion avoidance: the API has shown where its edge is),
+/// and back to a limit the API refused at only after <see cref="ProbePatience"/> limits' worth per refusal there —
+/// and falls on a 429 or 529 from the API (halves the first time, then by <see cref="BackoffRatio"/>), once per round: a signal from an attempt that started before the last decrease only extends
 /// the pause, since that attempt was admitted under the old limit and its trouble is already answered. No attempt
 /// starts before the delay the API announced has passed. Not thread-safe: the <see cref="Scheduler"/> holds its lock.
 /// </summary>
@@ -14,11 +15,19 @@ internal sealed class AdaptiveConcurrency
     /// <summary>The limit a run starts at when MaxParallel allows more: the runner's default MaxParallel, which users run without 429s.</summary>
     public const int InitialLimit = RunRequest.DefaultMaxParallel;
 
+    /// <summary>The factor of a decrease after the first: Netflix concurrency-limits' AIMDLimit default.</summary>
+    public const double BackoffRatio = 0.9;
+
+    /// <summary>How many limits' worth of successes a step back to the last refused limit waits for, per refusal there.</summary>
+    public const int ProbePatience = 4;
+
     private readonly int _max;
     private readonly bool _adaptive;
     private readonly List<ConcurrencyChanged> _changes = [];
     private bool _growthHeld;
     private int _successesTowardGrowth;
+    private int? _congestedAt;
+    private int _congestionsThere;
 
     public AdaptiveConcurrency(int maxParallel, bool adaptive)
     {
@@ -74,9 +83,14 @@ internal sealed class AdaptiveConcurrency
             return null;
         }
 
+        // After slow start the limit can be up to twice what the API takes: halve. Later it is one step past the edge the
+        // API showed: back off by a tenth (Netflix AIMDLimit's default), which is one step at the limits runs use.
+        var decreased = Round == 0 ? Limit / 2 : Math.Min(Limit - 1, (int)(Limit * BackoffRatio));
+        _congestionsThere = _congestedAt == Limit ? _congestionsThere + 1 : 1;
+        _congestedAt = Limit;
         Round++;
         _successesTowardGrowth = 0;
-        return Change(Math.Max(1, Limit / 2), now, $"API {(status == 529 ? "overloaded" : "rate limited")} ({status})", PausedUntil - now);
+        return Change(Math.Max(1, decreased), now, $"API {(status == 529 ? "overloaded" : "rate limited")} ({status})", PausedUntil - now);
     }
 
     /// <summary>An attempt succeeded while <paramref name="inUse"/> attempts (it included) ran.</summary>
@@ -87,8 +101,11 @@ internal sealed class AdaptiveConcurrency
             return null;
         }
 
-        // Before any congestion every success counts (slow start); after it, a limit's worth of them makes one step.
-        if (Round > 0 && ++_successesTowardGrowth < Limit)
+        // Before any congestion every success counts (slow start); after it, a limit's worth of them makes one step, and the
+        // step back to where the API last refused waits ProbePatience limits' worth more each time the API refused there:
+        // each probe costs a refusal and a pause of every start.
+        var needed = Limit + 1 >= _congestedAt ? ProbePatience * _congestionsThere * Limit : Limit;
+        if (Round > 0 && ++_successesTowardGrowth < needed)
         {
             return null;
         }
