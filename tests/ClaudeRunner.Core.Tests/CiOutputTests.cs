@@ -122,7 +122,7 @@ public sealed class CiOutputTests : IDisposable
         }).ToList();
         var summary = new RunSummary { Results = results, Start = start, End = start.AddMinutes(3) };
 
-        var markdown = new MarkdownSummary(summary, SecretRedactor.FromEnvironment([])).Render(MarkdownSummary.GitHubLimitBytes);
+        var markdown = new MarkdownSummary(summary, SecretRedactor.FromEnvironment([])).Render(MarkdownSummary.GitHubLimitBytes)!;
 
         Assert.True(Encoding.UTF8.GetByteCount(markdown) <= MarkdownSummary.GitHubLimitBytes, $"{Encoding.UTF8.GetByteCount(markdown)} bytes");
         var lines = markdown.Split('\n');
@@ -179,6 +179,31 @@ public sealed class CiOutputTests : IDisposable
 
         Assert.Equal("keep\n", await File.ReadAllTextAsync(target));
         Assert.Contains(summary.ReportFailures, failure => failure.StartsWith($"The GitHub step summary could not be appended to '{link}': It is a symbolic link", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_step_summary_too_full_for_the_table_is_left_as_it_is_and_named_as_a_report_failure()
+    {
+        var earlier = new string('x', MarkdownSummary.GitHubLimitBytes - 100);
+        var stepSummary = _scratch.WriteFile("step-summary.md", earlier);
+        var environment = new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_STEP_SUMMARY"] = stepSummary };
+
+        var summary = await FakeRuns.RunAsync(FakeRuns.Request(_scratch, "fine") with { EnvironmentVariable = environment.GetValueOrDefault });
+
+        Assert.Equal(earlier, await File.ReadAllTextAsync(stepSummary));
+        Assert.Contains(summary.ReportFailures, failure => failure.Contains("the table would take it over GitHub's 1 MiB limit", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_failed_per_file_prompt_is_annotated_at_its_file()
+    {
+        _scratch.WriteFile("src/auth.cs", "class Auth {}");
+        var prompts = _scratch.WriteFile("prompts.json", """{ "prompts": [ { "id": "review", "prompt": "@fake api_error=401\nReview {file}", "foreach": "src/*.cs" } ] }""");
+        var environment = new Dictionary<string, string> { ["GITHUB_ACTIONS"] = "true", ["GITHUB_WORKSPACE"] = _scratch.Directory };
+
+        var summary = await FakeRuns.RunAsync(FakeRuns.Request(_scratch) with { Sources = [PromptSource.FromFile(prompts)], EnvironmentVariable = environment.GetValueOrDefault });
+
+        Assert.StartsWith("::error file=src/auth.cs,title=review--src-auth-cs%3A AuthFailed (CCR005)::", Assert.Single(summary.Ci.Annotations), StringComparison.Ordinal);
     }
 
     [Fact]

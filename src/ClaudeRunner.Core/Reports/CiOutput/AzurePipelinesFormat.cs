@@ -47,8 +47,8 @@ internal sealed class AzurePipelinesFormat : CiFormat
         var annotations = run.Problems.Select(Annotation).ToList();
         try
         {
-            // Azure's summaries have no documented limit; the same budget as GitHub's keeps a page readable.
-            var markdown = OwnerOnlyFile.Utf8.GetBytes(run.Markdown.Render(MarkdownSummary.GitHubLimitBytes));
+            // Azure's summaries have no documented limit; the same budget as GitHub's keeps a page readable (and always fits the headline).
+            var markdown = OwnerOnlyFile.Utf8.GetBytes(run.Markdown.Render(MarkdownSummary.GitHubLimitBytes)!);
             OwnerOnlyFile.WriteAtomically(run.MarkdownFile, stream => stream.Write(markdown));
             return new CiCommands(annotations, [$"##vso[task.uploadsummary]{EscapeData(run.MarkdownFile)}"]);
         }

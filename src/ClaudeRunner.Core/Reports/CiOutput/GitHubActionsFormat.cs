@@ -56,7 +56,8 @@ internal sealed class GitHubActionsFormat(Func<string, string?> environment) : C
             {
                 var existing = File.Exists(summaryFile) ? new FileInfo(summaryFile).Length : 0;
                 var budget = (int)Math.Max(0, MarkdownSummary.GitHubLimitBytes - existing);
-                OwnerOnlyFile.AppendToCiFile(summaryFile, run.Markdown.Render(budget));
+                var markdown = run.Markdown.Render(budget) ?? throw new IOException($"It holds {existing} bytes already: the table would take it over GitHub's 1 MiB limit.");
+                OwnerOnlyFile.AppendToCiFile(summaryFile, markdown);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

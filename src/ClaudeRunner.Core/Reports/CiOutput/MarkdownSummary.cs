@@ -13,8 +13,11 @@ internal sealed class MarkdownSummary(RunSummary summary, SecretRedactor redacto
     /// <summary>GitHub refuses a step summary over 1 MiB; a little below it leaves room for what else the step writes.</summary>
     public const int GitHubLimitBytes = 1_000_000;
 
-    /// <summary>The summary in at most <paramref name="budgetBytes"/> UTF-8 bytes: rows that do not fit are counted in a closing line instead.</summary>
-    public string Render(int budgetBytes)
+    /// <summary>
+    /// The summary in at most <paramref name="budgetBytes"/> UTF-8 bytes: rows that do not fit are counted in a closing line
+    /// instead; null when not even the headline and that line fit.
+    /// </summary>
+    public string? Render(int budgetBytes)
     {
         var head = new StringBuilder();
         var heading = summary.Shard is { } shard ? $"Claude prompts (shard {shard}): {summary.Headline}" : $"Claude prompts: {summary.Headline}";
@@ -23,6 +26,11 @@ internal sealed class MarkdownSummary(RunSummary summary, SecretRedactor redacto
         head.Append("| prompt | outcome | attempts | duration | cost |\n|---|---|---:|---:|---:|\n");
         var text = new StringBuilder(head.ToString());
         var used = Encoding.UTF8.GetByteCount(text.ToString());
+        if (used + Encoding.UTF8.GetByteCount(More(summary.Results.Count)) > budgetBytes)
+        {
+            return null;
+        }
+
         var rows = summary.Results.Where(r => !r.Succeeded).Concat(summary.Results.Where(r => r.Succeeded)).ToList();
         for (var index = 0; index < rows.Count; index++)
         {
