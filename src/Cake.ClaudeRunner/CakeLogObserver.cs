@@ -86,6 +86,12 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
                     Write(Verbosity.Quiet, LogLevel.Warning, failure);
                 }
 
+                // Built by the engine from masked text, and written as they are: neutralised, the CI would not read them.
+                foreach (var line in summary.Ci.Annotations.Concat(summary.Ci.RunMessages))
+                {
+                    log.Write(Verbosity.Quiet, LogLevel.Information, "{0}", line);
+                }
+
                 break;
             default:
                 break;

@@ -25,6 +25,12 @@ internal sealed class RunSession(RunRequest request, Display display, TextWriter
     {
         var summary = display == Display.Live ? await RunLiveAsync() : await RunPlainAsync();
         await WriteFindingsAsync(summary);
+        // Built by the engine from masked text; written as they are (neutralising them would stop the CI reading them).
+        foreach (var line in summary.Ci.Annotations.Concat(summary.Ci.RunMessages))
+        {
+            await stdout.WriteLineAsync(line);
+        }
+
         if (summary.StoppedBy is { } signal)
         {
             await stderr.WriteLineAsync($"claude-runner: stopped by {signal}; running prompts were stopped and the summary written to {summary.SummaryFile}.");

@@ -55,6 +55,29 @@ public static class OutcomeFacts
     /// <summary>Whether the outcome is a success: <see cref="Outcome.Succeeded"/>, or <see cref="Outcome.UpToDate"/> (an earlier success stands).</summary>
     public static bool IsSuccess(this Outcome outcome) => outcome is Outcome.Succeeded or Outcome.UpToDate;
 
+    /// <summary>
+    /// The <c>CCR</c> code of a prompt that ended with <paramref name="outcome"/> (CCR001 Failed … CCR013 UsageLimited), in
+    /// MSBuild's errors and the CI's annotations alike.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The outcome is a success, which has no code.</exception>
+    public static string ErrorCode(this Outcome outcome) => outcome switch
+    {
+        Outcome.Failed => "CCR001",
+        Outcome.RateLimited => "CCR002",
+        Outcome.Overloaded => "CCR003",
+        Outcome.ServerError => "CCR004",
+        Outcome.AuthFailed => "CCR005",
+        Outcome.TimedOut => "CCR006",
+        Outcome.Cancelled => "CCR007",
+        Outcome.Interrupted => "CCR008",
+        Outcome.LaunchFailed => "CCR009",
+        Outcome.Conflicted => "CCR010",
+        Outcome.NoStructuredOutput => "CCR011",
+        Outcome.FindingsReported => "CCR012",
+        Outcome.UsageLimited => "CCR013",
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A succeeded prompt has no error code."),
+    };
+
     /// <summary>Whether another attempt may succeed where this one did not.</summary>
     /// <param name="outcome">The outcome of an attempt.</param>
     /// <param name="retryTimeouts">Whether <see cref="Outcome.TimedOut"/> counts as transient.</param>

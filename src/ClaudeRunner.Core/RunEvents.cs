@@ -35,6 +35,9 @@ public sealed record RunStarted(DateTimeOffset Time, IReadOnlyList<Prompt> Promp
     /// <see cref="Outcome.LaunchFailed"/> with this message, and front ends report it once for the run, not per prompt.
     /// </summary>
     public string? ClaudeNotFound { get; init; }
+
+    /// <summary>The CI the run speaks to (README "CI output"), for a front end's log groups; null for none.</summary>
+    public CiFormat? Ci { get; init; }
 }
 
 /// <summary>An attempt of a prompt started.</summary>

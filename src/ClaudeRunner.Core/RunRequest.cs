@@ -122,7 +122,13 @@ public sealed record RunRequest
     /// <summary>The order prompts start in: <c>input</c>, or <c>longest-first</c> by history; null for longest-first when there is history, input otherwise.</summary>
     public string? Order { get; init; }
 
-    /// <summary>Reads an environment variable (null when unset) for <c>Shard=auto</c>; tests give their own instead of changing the process's.</summary>
+    /// <summary>
+    /// What the run tells the CI it runs in (README "CI output"): <c>auto</c> (null) detects GitHub Actions, Azure Pipelines
+    /// or TeamCity from their variables; <c>none</c> turns it off; <c>github</c>, <c>azure</c> or <c>teamcity</c> choose one.
+    /// </summary>
+    public string? CiOutput { get; init; }
+
+    /// <summary>Reads an environment variable (null when unset) for <c>Shard=auto</c> and CI detection; tests give their own instead of changing the process's.</summary>
     internal Func<string, string?> EnvironmentVariable { get; init; } = Environment.GetEnvironmentVariable;
 
     /// <summary>

@@ -36,6 +36,9 @@ public sealed record RunSummary
     /// <summary>Why a report (<see cref="SummaryFile"/>, <see cref="JUnitFile"/>, <see cref="ReportFile"/>, <see cref="SarifFile"/>) could not be written, one sentence each; empty when all were.</summary>
     public IReadOnlyList<string> ReportFailures { get; init; } = [];
 
+    /// <summary>What the run tells the CI it runs in (README "CI output"): lines for the build log; <see cref="CiCommands.None"/> without one.</summary>
+    public CiCommands Ci { get; init; } = CiCommands.None;
+
     /// <summary>What the concurrency limit did (adaptive concurrency); null for a dry run.</summary>
     public ConcurrencyHistory? Concurrency { get; init; }
 

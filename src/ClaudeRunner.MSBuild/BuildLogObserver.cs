@@ -69,6 +69,12 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
                     log.LogWarning("{0}", failure);
                 }
 
+                // Not the annotations: the task's own file(line,col): error CCRnnn errors already become the CI's (README "CI output").
+                foreach (var line in summary.Ci.RunMessages)
+                {
+                    High("{0}", line);
+                }
+
                 break;
         }
     }

@@ -25,23 +25,7 @@ internal static class ErrorCodes
     public const string InputWarning = "CCR110";
 
     /// <summary>The code of a prompt that ended with <paramref name="outcome"/>.</summary>
-    public static string For(Outcome outcome) => outcome switch
-    {
-        Outcome.Failed => "CCR001",
-        Outcome.RateLimited => "CCR002",
-        Outcome.Overloaded => "CCR003",
-        Outcome.ServerError => "CCR004",
-        Outcome.AuthFailed => "CCR005",
-        Outcome.TimedOut => "CCR006",
-        Outcome.Cancelled => "CCR007",
-        Outcome.Interrupted => "CCR008",
-        Outcome.LaunchFailed => "CCR009",
-        Outcome.Conflicted => "CCR010",
-        Outcome.NoStructuredOutput => "CCR011",
-        Outcome.FindingsReported => "CCR012",
-        Outcome.UsageLimited => "CCR013",
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A succeeded prompt has no error code."),
-    };
+    public static string For(Outcome outcome) => outcome.ErrorCode();
 
     /// <summary>Logs a warning with a code at <paramref name="location"/>.</summary>
     public static void LogCodedWarning(this TaskLoggingHelper log, string code, SourceLocation location, string message) =>

@@ -21,6 +21,8 @@ public sealed class ConsoleTextTests
     [InlineData("text ##vso[task.complete result=Failed]")]
     [InlineData("##[error]forged")]
     [InlineData("ok\r::warning::x")]
+    [InlineData("##teamcity[buildStatus status='SUCCESS' text='forged']")]
+    [InlineData("answer: ##teamcity[buildProblem description='forged']")]
     public void Ci_commands_are_broken(string text)
     {
         var safe = ConsoleText.Neutralise(text);
@@ -30,6 +32,7 @@ public sealed class ConsoleTextTests
             Assert.False(line.TrimStart().StartsWith("::", StringComparison.Ordinal), safe);
             Assert.False(line.TrimStart().StartsWith("##[", StringComparison.Ordinal), safe);
             Assert.DoesNotContain("##vso[", line, StringComparison.Ordinal);
+            Assert.DoesNotContain("##teamcity[", line, StringComparison.Ordinal);
         }
     }
 

@@ -37,6 +37,9 @@ public static class RunOptions
     // What ClaudeCommand always passes: a second -p or another output format in "args" would make every outcome false.
     private static readonly ListKind ClaudeArguments = new(splitsEntries: false, ';') { Refused = ["-p", "--print", "--output-format", "--input-format", "--verbose", .. ClaudeCommand.SessionFlags] };
 
+    /// <summary>What the run says to the CI it runs in (<c>CiOutput</c>): <c>auto</c> detects the CI from its variables, <c>none</c> says nothing, or one CI by name.</summary>
+    public static IReadOnlyList<string> CiOutputs { get; } = [CiServices.Auto, CiServices.None, CiServices.GitHub, CiServices.Azure, CiServices.TeamCity];
+
     /// <summary>The severities at which findings fail a prompt (<c>FailOn</c>): <c>error</c> (the default), <c>warning</c>, or <c>never</c>.</summary>
     public static IReadOnlyList<string> FailOnSeverities { get; } = ["error", "warning", "never"];
 
@@ -83,6 +86,7 @@ public static class RunOptions
         WholeRun("Shard", "--shard", new ShardKind(), "Run only this CI job's share of the prompts: i/n (such as 2/4), auto (from GitLab's, Azure Pipelines', Buildkite's or CircleCI's parallel-job variables) or auto/n (n jobs, for a Kubernetes Indexed Job); every job cuts the set alike and names its reports with its shard.", r => r.Shard, (r, v) => r with { Shard = (string)v }) with { CliValueName = "I/N" },
         WholeRun("History", "--history", new ListKind(splitsEntries: false, ';'), "Earlier summary files, or directories of them, whose durations balance the shards and order prompts longest first; the cache's recorded successes fill in the rest.", r => r.History, (r, v) => r with { History = (IReadOnlyList<string>)v }) with { CliValueName = "FILE" },
         WholeRun("Order", "--order", new ChoiceKind(PromptOrders), "The order prompts start in: input, or longest-first by their durations history.", r => r.Order, (r, v) => r with { Order = (string)v }) with { CliValueName = "ORDER", DefaultText = "longest-first with history, else input" },
+        WholeRun("CiOutput", "--ci-output", new ChoiceKind(CiOutputs), "What the run tells the CI it runs in: a step summary, annotations at failed prompts, test messages (see the README's CI output); auto detects GitHub Actions, Azure Pipelines or TeamCity from their variables, none turns it off, github, azure or teamcity choose one.", r => r.CiOutput, (r, v) => r with { CiOutput = (string)v }) with { CliValueName = "CI", DefaultText = CiServices.Auto },
         WholeRun("DryRun", "--dry-run", Flag, "Show each prompt's command, working directory, timeout and retries; start nothing.", r => r.DryRun, (r, v) => r with { DryRun = (bool)v }) with { DefaultText = "false" },
     ];
 

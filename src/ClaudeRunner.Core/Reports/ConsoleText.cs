@@ -5,7 +5,7 @@ namespace ClaudeRunner;
 /// <summary>
 /// Makes text that came from claude (its answers, messages, stderr) safe to echo on a terminal or a CI log. A
 /// prompt's output is not trusted: escape sequences could rewrite the terminal or its title, and a line starting
-/// with <c>::error</c> (GitHub Actions) or holding <c>##vso[</c> (Azure Pipelines) would be run as a CI command.
+/// with <c>::error</c> (GitHub Actions) or holding <c>##vso[</c> (Azure Pipelines) or <c>##teamcity[</c> (TeamCity) would be run as a CI command.
 /// Every front end passes what it echoes through <see cref="Neutralise"/>; logs and reports keep the text as it was.
 /// </summary>
 public static class ConsoleText
@@ -36,10 +36,12 @@ public static class ConsoleText
                 continue;
             }
 
-            if (IsAt(text, i, "##vso["))
+            // Azure Pipelines and TeamCity read their commands anywhere in a line.
+            if (IsAt(text, i, "##vso[") || IsAt(text, i, "##teamcity["))
             {
-                safe.Append("##vso").Append(Breaker);
-                i += "##vso".Length - 1;
+                var name = IsAt(text, i, "##vso[") ? "##vso" : "##teamcity";
+                safe.Append(name).Append(Breaker);
+                i += name.Length - 1;
                 continue;
             }
 

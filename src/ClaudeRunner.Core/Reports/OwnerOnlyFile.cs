@@ -88,6 +88,22 @@ internal static partial class OwnerOnlyFile
         }
     }
 
+    /// <summary>
+    /// Appends <paramref name="text"/> to a file a CI chose for us (GitHub's step summary): the CI made it and reads it
+    /// back, so it is neither created owner-only nor refused for existing, but a symbolic link in its place is not followed.
+    /// </summary>
+    /// <exception cref="IOException">The path is a symbolic link, or the file cannot be written.</exception>
+    public static void AppendToCiFile(string path, string text)
+    {
+        if (new FileInfo(path).LinkTarget is { } target)
+        {
+            throw new IOException($"It is a symbolic link (to '{target}'), which is not followed.");
+        }
+
+        using var stream = new FileStream(path, System.IO.FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
+        stream.Write(Utf8.GetBytes(text));
+    }
+
     /// <summary>A new, owner-only file; <paramref name="replace"/> unlinks what had the name first (a link goes, not its target).</summary>
     private static FileStream CreateNew(string path, bool replace)
     {

@@ -11,12 +11,14 @@ internal sealed class Run
     private readonly ObserverGate _observer;
     private readonly TimeProvider _time;
     private readonly string _runMarker = Guid.NewGuid().ToString("N");
+    private readonly CiFormat? _ci;
 
     public Run(RunPlan plan, IRunObserver? observer)
     {
         _plan = plan;
         _observer = new ObserverGate(observer);
         _time = plan.Request.TimeProvider;
+        _ci = CiServices.Resolve(plan.Request.CiOutput, plan.Request.EnvironmentVariable);
     }
 
     public async Task<RunSummary> ExecuteAsync(CancellationToken cancellation)
@@ -25,7 +27,7 @@ internal sealed class Run
         var start = _time.GetLocalNow();
         var startTimestamp = _time.GetTimestamp();
         OwnerOnlyFile.CreateDirectory(request.ResolvedLogDirectory);
-        _observer.Emit(new RunStarted(start, [.. _plan.Prompts.Select(p => p.Prompt)], request.MaxParallel, request.ResolvedLogDirectory) { Warnings = _plan.Warnings, Shard = _plan.Shard, SetCount = _plan.ShardSet?.Count ?? _plan.Prompts.Count, ClaudeNotFound = _plan.ClaudeNotFound });
+        _observer.Emit(new RunStarted(start, [.. _plan.Prompts.Select(p => p.Prompt)], request.MaxParallel, request.ResolvedLogDirectory) { Warnings = _plan.Warnings, Shard = _plan.Shard, SetCount = _plan.ShardSet?.Count ?? _plan.Prompts.Count, ClaudeNotFound = _plan.ClaudeNotFound, Ci = _ci });
 
         var results = new PromptResult[_plan.Prompts.Count];
         ConcurrencyHistory concurrency;
@@ -94,7 +96,9 @@ internal sealed class Run
             TryWrite("HTML report", request.ResolvedReportFile, HtmlReport.Write, summary),
             reviewed ? TryWrite("SARIF log", request.ResolvedSarifFile, SarifReport.Write, summary) : null,
         ];
-        summary = summary with { ReportFailures = [.. failures.OfType<string>()] };
+        var reportFailures = failures.OfType<string>().ToList();
+        var ci = _ci?.Publish(CiRun.From(summary, [.. _plan.Prompts.Select(p => p.Prompt)], _plan.Redactor, request.BaseDirectory), reportFailures) ?? CiCommands.None;
+        summary = summary with { ReportFailures = reportFailures, Ci = ci };
         _observer.Emit(new RunFinished(_time.GetLocalNow(), summary));
         _observer.ThrowIfFailed();
         return summary;
