@@ -75,6 +75,27 @@ public sealed class ShardRunTests : IDisposable
     }
 
     [Fact]
+    public async Task The_merge_keeps_every_attempts_history_so_the_merged_report_has_a_timeline()
+    {
+        await RunShardsAsync("""{"prompts": ["@fake\none", "@fake fail_first=1\ntwo", "@fake\nthree"]}""", 2);
+        var shardAttempts = Directory.EnumerateFiles(_scratch.LogDirectory, ShardMerge.ShardSummaryPattern)
+            .Select(file => JsonDocument.Parse(File.ReadAllText(file)).RootElement.GetProperty("prompts").EnumerateArray().Sum(p => p.GetProperty("history").GetArrayLength()))
+            .Sum();
+
+        var result = Merge();
+
+        Assert.True(result.Complete, string.Join("\n", result.Problems));
+        using var summary = JsonDocument.Parse(File.ReadAllText(MergedSummary));
+        var history = summary.RootElement.GetProperty("prompts").EnumerateArray().SelectMany(p => p.GetProperty("history").EnumerateArray()).ToList();
+        Assert.Equal(3, shardAttempts);
+        Assert.Equal(shardAttempts, history.Count);
+        Assert.All(history, attempt => Assert.True(attempt.GetProperty("end").GetDateTimeOffset() >= attempt.GetProperty("start").GetDateTimeOffset()));
+        Assert.Equal(result.Summary!.Results.Sum(r => r.History.Count), history.Count);
+        var report = File.ReadAllText(Path.Combine(_scratch.Directory, "merged", "report.html"));
+        Assert.Equal(shardAttempts, report.Split("\"history\":[{\"attempt\":").Length - 1);
+    }
+
+    [Fact]
     public async Task A_missing_shard_is_named_and_nothing_is_written()
     {
         await RunShardsAsync(SevenPrompts, 3, 1, 3);

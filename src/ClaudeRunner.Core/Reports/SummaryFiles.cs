@@ -67,6 +67,8 @@ internal static partial class SummaryFiles
             File = row.GetProperty("file").GetString(),
             LogFile = row.GetProperty("logFile").GetString(),
             StreamFile = row.GetProperty("streamFile").GetString(),
+            // Older summaries have no history: their prompts get no timeline bars.
+            History = row.TryGetProperty("history", out var history) ? [.. history.EnumerateArray().Select(ReadAttempt)] : [],
             UpToDateWith = row.TryGetProperty("upToDate", out var recorded) ? new RecordedSuccess
             {
                 Key = recorded.GetProperty("key").GetString()!,
@@ -77,6 +79,19 @@ internal static partial class SummaryFiles
             } : null,
         };
     }
+
+    private static AttemptRecord ReadAttempt(JsonElement attempt) => new()
+    {
+        Number = attempt.GetProperty("attempt").GetInt32(),
+        Start = attempt.GetProperty("start").GetDateTimeOffset(),
+        End = attempt.GetProperty("end").GetDateTimeOffset(),
+        Outcome = Enum.Parse<Outcome>(attempt.GetProperty("outcome").GetString()!),
+        ExitCode = IntOrNull(attempt.GetProperty("exitCode")),
+        StderrTail = attempt.GetProperty("stderrTail").GetString() ?? string.Empty,
+        Resources = attempt.GetProperty("peakMemoryMB") is { ValueKind: JsonValueKind.Number } peak
+            ? new ResourceUsage((long)(peak.GetDouble() * 1024 * 1024), TimeSpan.FromSeconds(attempt.GetProperty("cpuSeconds").GetDouble()))
+            : null,
+    };
 
     /// <summary>A location written as <see cref="SourceLocation.ToString"/> wrote it: <c>file(line,column)</c>, <c>file(line)</c> or <c>file</c>.</summary>
     private static SourceLocation Location(string text) =>
