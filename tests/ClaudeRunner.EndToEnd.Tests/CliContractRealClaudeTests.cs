@@ -16,8 +16,8 @@ namespace ClaudeRunner.EndToEnd.Tests;
 public sealed class CliContractRealClaudeTests(ITestOutputHelper output)
 {
     // Safety nets for a run that went wrong, not measurements: generous, so a loaded machine does not trip them.
-    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan MockTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(180);
+    private static readonly TimeSpan MockTimeout = TimeSpan.FromSeconds(180);
 
     private static string[] Arguments(params string[] extra) =>
         [.. ClaudeCliProcess.StreamJsonArguments, "--dangerously-skip-permissions", .. extra];

@@ -12,7 +12,7 @@ public sealed class ResumeRealClaudeTests(ITestOutputHelper output)
     {
         await using var scenario = await RealClaudeScenarios.InterruptedToolRunAsync();
 
-        var summary = await ClaudeRunnerEngine.RunAsync(scenario.EngineRequest()).WaitAsync(TimeSpan.FromMinutes(2));
+        var summary = await ClaudeRunnerEngine.RunAsync(scenario.EngineRequest()).WaitAsync(TimeSpan.FromMinutes(4));
         output.WriteLine(scenario.Mock.Describe());
 
         var result = Assert.Single(summary.Results);

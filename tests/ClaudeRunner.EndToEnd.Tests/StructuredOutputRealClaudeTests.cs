@@ -18,7 +18,7 @@ public sealed class StructuredOutputRealClaudeTests(ITestOutputHelper output)
     private static Task<RealClaudeScenario> StartAsync() =>
         RealClaudeScenario.StartAsync(new ClaudeEnvironmentOptions { IsSandbox = true, MaxRetries = 0 });
 
-    private static JsonObject Defaults() => new() { ["retries"] = 0, ["timeout"] = "40s" };
+    private static JsonObject Defaults() => new() { ["retries"] = 0, ["timeout"] = "90s" };
 
     /// <summary>The model's turns by how many tool results claude has sent back: the n-th response, then text once the last tool call was taken.</summary>
     private static MockBehaviour Turns(params MockResponse[] responses) =>

@@ -48,7 +48,7 @@ public sealed class RealClaudeScenario : IAsyncDisposable
     public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(2);
 
     /// <summary>The longest a scenario's run may take before the test gives up.</summary>
-    public static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan RunLimit = TimeSpan.FromSeconds(240);
 
     private RealClaudeScenario(MockAnthropicApi mock, ClaudeEnvironment environment)
     {

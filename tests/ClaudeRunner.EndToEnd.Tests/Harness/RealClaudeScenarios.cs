@@ -110,7 +110,7 @@ public static class RealClaudeScenarios
         scenario.Mock.When("[server-limited]", MockBehaviour.AdmitAtOnce(2, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)));
         var ids = Enumerable.Range(1, ServerLimitPrompts).Select(n => $"limited-{n.ToString(CultureInfo.InvariantCulture)}").ToList();
         scenario.WritePrompts(
-            Defaults(retries: 0, timeout: TimeSpan.FromSeconds(50)),
+            Defaults(retries: 0, timeout: TimeSpan.FromSeconds(90)),
             [.. ids.Select(id => Prompt(id, "Say hi. [server-limited]"))],
             [.. ids.Select(id => new ExpectedPrompt(id, Outcome.Succeeded, 1))],
             ServerLimitPrompts);
@@ -283,7 +283,7 @@ public static class RealClaudeScenarios
     private static JsonObject Defaults(int retries, TimeSpan? timeout = null) => new()
     {
         ["retries"] = retries,
-        ["timeout"] = $"{(int)(timeout ?? TimeSpan.FromSeconds(40)).TotalSeconds}s",
+        ["timeout"] = $"{(int)(timeout ?? TimeSpan.FromSeconds(90)).TotalSeconds}s",
     };
 
     private static JsonObject Prompt(string id, string text) => new()

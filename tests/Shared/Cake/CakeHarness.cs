@@ -51,7 +51,7 @@ internal sealed class CakeHarness : IDisposable
         var strategy = new DefaultExecutionStrategy(Log, new CakeReportPrinter(new CakeConsole(Context.Environment), Context));
         var settings = new ExecutionSettings();
         settings.SetTarget("Claude");
-        return await engine.RunTargetAsync(Context, strategy, settings).WaitAsync(TimeSpan.FromMinutes(2));
+        return await engine.RunTargetAsync(Context, strategy, settings).WaitAsync(TimeSpan.FromMinutes(4));
     }
 
     public void Dispose() => Environment.CurrentDirectory = _originalDirectory;

@@ -89,7 +89,7 @@ internal sealed class BuildRun(BuildManager manager, Task<BuildResult> result, C
 
     public void Wait()
     {
-        if (!result.Wait(TimeSpan.FromMinutes(2)))
+        if (!result.Wait(TimeSpan.FromMinutes(4)))
         {
             manager.CancelAllSubmissions();
             result.Wait(TimeSpan.FromSeconds(30));
