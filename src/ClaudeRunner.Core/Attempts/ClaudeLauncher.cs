@@ -23,9 +23,6 @@ internal static class ClaudeLauncher
         return thread;
     });
 
-    /// <summary>Whether claude gets a parent-death signal here.</summary>
-    public static bool BindsToRunner => Setpriv.Value is not null;
-
     /// <summary>Starts <paramref name="process"/>; throws what <see cref="Process.Start()"/> throws.</summary>
     public static Task StartAsync(Process process)
     {
