@@ -82,6 +82,15 @@ public sealed record RunRequest
     /// </summary>
     public int? MachineMaxParallel { get; init; }
 
+    /// <summary>The default for <see cref="MaxLogSizeMB"/>: far more than a readable log, far less than a full disk.</summary>
+    public const int DefaultMaxLogSizeMB = 64;
+
+    /// <summary>
+    /// The most MiB of claude's output each prompt's <c>.jsonl</c> and <c>.log</c> get; what comes after is still read and
+    /// judged, not written, and a note in the file says where it was cut.
+    /// </summary>
+    public int MaxLogSizeMB { get; init; } = DefaultMaxLogSizeMB;
+
     /// <summary>The directory of the per-prompt logs; default <c>claude-logs</c> under <see cref="BaseDirectory"/>.</summary>
     public string? LogDirectory { get; init; }
 

@@ -339,6 +339,62 @@ public sealed partial class CliRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_grandchild_without_the_marker_holding_claudes_pipes_neither_hangs_the_run_nor_changes_its_verdict()
+    {
+        using var cli = CliProcess.Start(
+            _scratch.Directory, _scratch.EnvironmentWithScript("grandchild_env_cleared"), """{"prompts":[{"id":"held","prompt":"held"}]}""",
+            "--claude", FakeClaudeScratch.FakeClaudePath, "--retry", "0", "--timeout", "10m");
+
+        var result = await cli.WaitAsync();
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var grandchild = Assert.Single(_scratch.Invocations()).GrandchildPid!.Value;
+        Assert.False(ProcessProbe.IsAlive(grandchild), "the grandchild outlived the run");
+        var prompt = FakeClaudeScratch.SummaryPrompts(Path.Combine(_scratch.Directory, "claude-logs", "summary.json"))["held"];
+        Assert.Equal("Succeeded", prompt.Outcome);
+        Assert.InRange(prompt.DurationMs, 0, 60_000);
+    }
+
+    [Fact]
+    public async Task SIGTERM_while_a_grandchild_without_the_marker_holds_claudes_pipes_stops_both_and_exits_143()
+    {
+        using var cli = CliProcess.Start(
+            _scratch.Directory, _scratch.EnvironmentWithScript("hang grandchild_env_cleared"), """{"prompts":[{"id":"held","prompt":"held"}]}""",
+            "--claude", FakeClaudeScratch.FakeClaudePath, "--retry", "0", "--grace-period", "1s");
+        await Eventually(() => _scratch.Invocations() is [{ GrandchildPid: not null }]);
+        var invocation = Assert.Single(_scratch.Invocations());
+
+        cli.Signal("TERM");
+        var result = await cli.WaitAsync();
+
+        Assert.True(result.ExitCode == 143, result.ToString());
+        Assert.False(ProcessProbe.IsAlive(invocation.Pid), "claude outlived the run");
+        Assert.False(ProcessProbe.IsAlive(invocation.GrandchildPid!.Value), "the grandchild outlived the run");
+        Assert.Equal("Cancelled", FakeClaudeScratch.SummaryPrompts(Path.Combine(_scratch.Directory, "claude-logs", "summary.json"))["held"].Outcome);
+    }
+
+    [Fact]
+    public async Task SIGKILL_of_the_runner_takes_claude_with_it()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // The parent-death signal is Linux's (README, "Reliability").
+        }
+
+        using var cli = CliProcess.Start(
+            _scratch.Directory, _scratch.EnvironmentWithScript("hang"), """{"prompts":[{"id":"orphaned","prompt":"orphaned"}]}""",
+            "--claude", FakeClaudeScratch.FakeClaudePath, "--retry", "0");
+        var claude = Assert.Single(await _scratch.WaitForReadyAsync(1));
+
+        cli.Signal("KILL");
+        var result = await cli.WaitAsync();
+
+        Assert.Equal(137, result.ExitCode);
+        // The kernel sends claude its SIGKILL as the runner's last thread goes: waited for, not raced.
+        await Eventually(() => !ProcessProbe.IsAlive(claude));
+    }
+
+    [Fact]
     public async Task SIGTERM_to_the_runner_while_an_isolated_claude_ignores_it_leaves_no_worktree_and_the_tree_as_it_was()
     {
         _scratch.WriteFile("a.txt", "one\n");

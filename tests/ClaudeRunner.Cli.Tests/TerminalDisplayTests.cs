@@ -59,7 +59,67 @@ public sealed partial class TerminalDisplayTests : IDisposable
         Assert.Empty(_scratch.Invocations());
     }
 
+    [Fact]
+    public async Task A_terminal_that_goes_away_during_the_live_display_neither_crashes_the_runner_nor_costs_the_summary()
+    {
+        _scratch.WriteFile("prompts.json", """{"prompts":[{"id":"held","prompt":"@fake hang\nheld"}]}""");
+        using var script = StartOnTerminal("prompts.json", "--claude", FakeClaudeScratch.FakeClaudePath, "--retry", "0");
+        _ = script.StandardOutput.ReadToEndAsync();
+        _ = script.StandardError.ReadToEndAsync();
+        var claude = Assert.Single(await _scratch.WaitForReadyAsync(1));
+        var runner = ParentOf(claude);
+
+        // script's end closes the pseudo-terminal's master: the terminal is hung up under the live display.
+        script.Kill();
+        await script.WaitForExitAsync();
+        // The runner got SIGHUP as its session's leader, or writes to a dead terminal from now on: either way it must stop
+        // claude on a termination signal and write its summary, not die of a failed write.
+        using (var kill = Process.Start("kill", ["-TERM", runner.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (ProcessProbe.IsAlive(runner))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the runner did not end within 60 s");
+            await Task.Delay(50);
+        }
+
+        Assert.False(ProcessProbe.IsAlive(claude), "claude outlived the runner");
+        var prompt = FakeClaudeScratch.SummaryPrompts(Path.Combine(_scratch.Directory, "claude-logs", "summary.json"))["held"];
+        Assert.Equal("Cancelled", prompt.Outcome);
+    }
+
+    private static int ParentOf(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private async Task<(int ExitCode, string Screen)> RunOnTerminalAsync(params string[] args)
+    {
+        using var script = StartOnTerminal(args);
+        var output = script.StandardOutput.ReadToEndAsync();
+        var error = script.StandardError.ReadToEndAsync();
+        try
+        {
+            await script.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        finally
+        {
+            if (!script.HasExited)
+            {
+                script.Kill(entireProcessTree: true);
+            }
+        }
+
+        var screen = AnsiEscape().Replace(await output, string.Empty).Replace("\r", string.Empty, StringComparison.Ordinal) + await error;
+        return (script.ExitCode, screen);
+    }
+
+    /// <summary>claude-runner with <paramref name="args"/> on a pseudo-terminal of util-linux <c>script</c>.</summary>
+    private Process StartOnTerminal(params string[] args)
     {
         var command = string.Join(' ', new[] { CliProcess.ExecutablePath }.Concat(args).Select(arg => $"'{arg.Replace("'", "'\\''", StringComparison.Ordinal)}'"));
         var start = new ProcessStartInfo("script", ["--quiet", "--flush", "--return", "--command", command, "/dev/null"])
@@ -82,23 +142,7 @@ public sealed partial class TerminalDisplayTests : IDisposable
             start.Environment[name] = value;
         }
 
-        using var script = Process.Start(start) ?? throw new InvalidOperationException("script (util-linux) did not start.");
-        var output = script.StandardOutput.ReadToEndAsync();
-        var error = script.StandardError.ReadToEndAsync();
-        try
-        {
-            await script.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        }
-        finally
-        {
-            if (!script.HasExited)
-            {
-                script.Kill(entireProcessTree: true);
-            }
-        }
-
-        var screen = AnsiEscape().Replace(await output, string.Empty).Replace("\r", string.Empty, StringComparison.Ordinal) + await error;
-        return (script.ExitCode, screen);
+        return Process.Start(start) ?? throw new InvalidOperationException("script (util-linux) did not start.");
     }
 
     [GeneratedRegex(@"\x1b(\[[0-9;?]*[A-Za-z]|[=>])")]

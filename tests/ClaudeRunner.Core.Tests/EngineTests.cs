@@ -298,6 +298,8 @@ public sealed class EngineTests : IDisposable
     [InlineData("@fake hang ignore_sigterm")]
     [InlineData("@fake hang grandchild")]
     [InlineData("@fake hang grandchild ignore_sigterm")]
+    [InlineData("@fake hang grandchild_env_cleared")]
+    [InlineData("@fake hang grandchild_daemon")]
     public async Task A_hanging_claude_times_out_and_leaves_no_process_behind(string prompt)
     {
         var time = new FakeTimeProvider();
@@ -321,6 +323,19 @@ public sealed class EngineTests : IDisposable
     {
         var summary = await FakeRuns.RunAsync(FakeRuns.Request(_scratch, "@fake grandchild"));
         Assert.Equal(Outcome.Succeeded, Assert.Single(summary.Results).Outcome);
+        Assert.NotNull(Assert.Single(_scratch.Invocations()).GrandchildPid);
+        AssertNothingAlive();
+    }
+
+    [Fact]
+    public async Task A_grandchild_without_the_marker_that_holds_the_pipes_after_claude_exits_neither_hangs_the_attempt_nor_changes_its_verdict()
+    {
+        // env -i: no marker; it holds claude's stdout until it is found by the pipes it holds, after the drain limit.
+        var summary = await FakeRuns.RunAsync(FakeRuns.Request(_scratch, "@fake grandchild_env_cleared text=all-read"));
+
+        var result = Assert.Single(summary.Results);
+        Assert.Equal((Outcome.Succeeded, "all-read"), (result.Outcome, result.ResultText));
+        Assert.InRange(result.Duration, TimeSpan.Zero, TimeSpan.FromSeconds(60));
         Assert.NotNull(Assert.Single(_scratch.Invocations()).GrandchildPid);
         AssertNothingAlive();
     }

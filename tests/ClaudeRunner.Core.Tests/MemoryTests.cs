@@ -31,7 +31,8 @@ public sealed class MemoryTests : IDisposable
             }
         });
 
-        var summary = await FakeRuns.RunAsync(FakeRuns.Request(_scratch, prompt));
+        // Above the output: the log keeps all of it (the default MaxLogSizeMB would cut it at 64 MiB).
+        var summary = await FakeRuns.RunAsync(FakeRuns.Request(_scratch, prompt) with { MaxLogSizeMB = 1024 });
         await stop.CancelAsync();
         await sampler;
 

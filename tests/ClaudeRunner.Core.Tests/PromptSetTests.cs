@@ -250,12 +250,14 @@ public sealed class PromptSetTests : IDisposable
     [InlineData("--output-format=json")]
     [InlineData("--input-format")]
     [InlineData("--verbose")]
-    public void Args_the_runner_sets_itself_are_an_input_error_at_their_option(string argument)
+    public void Args_the_runner_sets_itself_are_an_input_error_at_the_entry(string argument)
     {
         var error = SingleError("{\"prompts\": [{\"prompt\": \"x\",\n \"args\": [\"--model\", \"" + argument + "\"]}]}");
 
-        Assert.True(2 == error.Location!.Line, error.ToString());
+        // Line 2, column 22: the refused entry, not the array that holds it.
+        Assert.True((2, 22) == (error.Location!.Line, error.Location.Column), error.ToString());
         Assert.Contains("the runner sets itself", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith($", not the string \"{argument}\".", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class ResourceSamplerTests : IDisposable
         {
             // The init line comes after the allocation and the grandchild's start.
             Assert.Contains("\"subtype\":\"init\"", await fake.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)), StringComparison.Ordinal);
-            var sampler = new ResourceSampler(fake.Id);
+            var sampler = new ResourceSampler(fake.Id, _ => { });
 
             sampler.Sample();
 
@@ -35,7 +35,7 @@ public sealed class ResourceSamplerTests : IDisposable
         }
         finally
         {
-            ProcessTree.KillAll(fake, "no-marker-in-this-test");
+            ProcessTree.KillTree(fake);
             await fake.WaitForExitAsync();
         }
     }

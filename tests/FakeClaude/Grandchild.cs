@@ -34,6 +34,42 @@ internal static partial class Grandchild
         return process.Id;
     }
 
+    /// <summary>
+    /// Starts <c>env -i setsid sleep 600</c> without waiting for it and returns its pid (env and setsid exec, so the pid is
+    /// sleep's): no environment, so no marker of the runner's, and a session of its own, like a Bash tool command
+    /// <c>env -i setsid sleep 600 &amp;</c>. With <paramref name="holdPipes"/> it inherits our stdin/stdout/stderr and holds
+    /// the runner's pipes open; without, its standard streams are pipes of ours that we close at once: a daemon.
+    /// </summary>
+    public static int StartEnvCleared(bool holdPipes)
+    {
+        var start = new ProcessStartInfo(OnPath("env"))
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = !holdPipes,
+            RedirectStandardOutput = !holdPipes,
+            RedirectStandardError = !holdPipes,
+        };
+        foreach (var argument in new[] { "-i", OnPath("setsid"), OnPath("sleep"), "600" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("grandchild did not start");
+        if (!holdPipes)
+        {
+            process.StandardInput.Close();
+            process.StandardOutput.Close();
+            process.StandardError.Close();
+        }
+
+        return process.Id;
+    }
+
+    // env -i leaves no PATH for the commands after it.
+    private static string OnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':').Select(directory => Path.Combine(directory, name)).FirstOrDefault(File.Exists)
+        ?? throw new InvalidOperationException($"{name} is not on PATH");
+
     /// <summary>The grandchild's whole life: optionally leave our session and process group, then sleep.</summary>
     public static int Run(IReadOnlyList<string> args)
     {

@@ -175,7 +175,7 @@ internal static class Program
 
         if (script.Grandchild)
         {
-            var pid = Grandchild.Start(script.GrandchildSetsid);
+            var pid = script.GrandchildEnvCleared ? Grandchild.StartEnvCleared(holdPipes: !script.GrandchildDaemon) : Grandchild.Start(script.GrandchildSetsid);
             records?.Grandchild(pid);
         }
 

@@ -33,6 +33,7 @@ internal sealed class ClaudeAttempt
     private int _stderrTailLength;
     private ClaudeResult? _result;
     private string? _sessionId;
+    private AttemptProcesses? _processes;
 
     public ClaudeAttempt(ClaudeCommand command, string marker, PromptLog log, SecretRedactor redactor, IAttemptOutput output, TimeProvider time)
     {
@@ -78,14 +79,15 @@ internal sealed class ClaudeAttempt
         using var process = new Process { StartInfo = startInfo };
         try
         {
-            process.Start();
+            await ClaudeLauncher.StartAsync(process).ConfigureAwait(false);
         }
         catch (Win32Exception ex)
         {
             return new AttemptResult(Verdict.CannotStart(_command.FileName, ex.Message), null, null, null, start, _time.GetLocalNow());
         }
 
-        var resources = new ResourceSampler(process.Id);
+        var processes = _processes = new AttemptProcesses(process, _marker);
+        var resources = new ResourceSampler(process.Id, processes.Note);
         using var stopSampling = new CancellationTokenSource();
         var sampling = ResourceSampler.IsSupported ? resources.RunAsync(_time, stopSampling.Token) : Task.CompletedTask;
         // Armed before the output is read: once claude's first line is in the log, a fake clock may be moved past the timeout.
@@ -106,14 +108,14 @@ internal sealed class ClaudeAttempt
             catch (OperationCanceledException)
             {
                 stoppedAs = cancellation.IsCancellationRequested ? Verdict.Cancelled : Verdict.TimedOut(timeout);
-                await StopAsync(process, gracePeriod).ConfigureAwait(false);
+                await StopAsync(process, processes, gracePeriod).ConfigureAwait(false);
             }
         }
 
         var exitCode = process.ExitCode;
         await stopSampling.CancelAsync().ConfigureAwait(false);
         await sampling.ConfigureAwait(false);
-        await DrainAsync(process, stdin, stdout, stderr).ConfigureAwait(false);
+        await DrainAsync(process, processes, stdin, stdout, stderr).ConfigureAwait(false);
         // Judged on what claude wrote; masked for everything that is written or shown from here on.
         var verdict = stoppedAs ?? Verdict.Of(exitCode, _result, StderrTail(), _command.SkipsPermissions, _command.Output);
         return new AttemptResult(
@@ -131,8 +133,10 @@ internal sealed class ClaudeAttempt
     }
 
     /// <summary>SIGTERM, a grace period, then the whole tree (docs/claude-cli.md, "Signals and children").</summary>
-    private async Task StopAsync(Process process, TimeSpan gracePeriod)
+    private async Task StopAsync(Process process, AttemptProcesses processes, TimeSpan gracePeriod)
     {
+        // Before SIGTERM: claude's children are re-parented the moment it exits, and no walk from claude finds them after.
+        processes.Note();
         ProcessTree.Terminate(process);
         using var grace = new CancellationTokenSource(gracePeriod, _time);
         try
@@ -144,25 +148,47 @@ internal sealed class ClaudeAttempt
             // Ignored SIGTERM: killed below.
         }
 
-        ProcessTree.KillAll(process, _marker);
+        processes.KillAll(process);
         await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
-    private async Task DrainAsync(Process process, Task stdin, Task stdout, Task stderr)
+    /// <summary>
+    /// Reads claude's output to its end, for at most twice <see cref="PipeDrainLimit"/>: whatever still holds the pipes after
+    /// the first is killed, and after the second our ends are closed, so no child can keep the attempt (or the run) waiting.
+    /// </summary>
+    private async Task DrainAsync(Process process, AttemptProcesses processes, Task stdin, Task stdout, Task stderr)
     {
         var pipes = Task.WhenAll(stdin, stdout, stderr);
         if (!await DrainedWithinLimitAsync(pipes).ConfigureAwait(false))
         {
             // Something claude started still holds the pipes: it belongs to this attempt, so it goes.
-            ProcessTree.KillMarked(_marker);
+            processes.KillLeftovers(thorough: true);
             if (!await DrainedWithinLimitAsync(pipes).ConfigureAwait(false))
             {
-                process.Dispose();
+                // Held by something we cannot find or kill (another user's, or no /proc): the reads end when our ends close.
+                // Process.Dispose leaves the streams open (they may be shared), so they are closed here.
+                CloseQuietly(process.StandardInput.BaseStream);
+                CloseQuietly(process.StandardOutput.BaseStream);
+                CloseQuietly(process.StandardError.BaseStream);
             }
         }
 
         await pipes.ConfigureAwait(false);
+        // A daemon claude started that left its tree and closed the pipes, if a look saw it: it ends with the attempt.
+        processes.KillLeftovers(thorough: false);
         _log.Flush();
+    }
+
+    private static void CloseQuietly(Stream stream)
+    {
+        try
+        {
+            stream.Dispose();
+        }
+        catch (IOException)
+        {
+            // A write end whose reader is gone.
+        }
     }
 
     private async Task<bool> DrainedWithinLimitAsync(Task pipes)
@@ -234,6 +260,8 @@ internal sealed class ClaudeAttempt
         {
             case StreamJsonLine.Result result:
                 _result = result.Value;
+                // claude is about to exit, its tools' processes still below it: the last good moment to see them.
+                _processes?.Note();
                 break;
             case StreamJsonLine.Init init:
                 _sessionId ??= init.SessionId;

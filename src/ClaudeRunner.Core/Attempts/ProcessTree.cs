@@ -6,11 +6,10 @@ using System.Text;
 namespace ClaudeRunner;
 
 /// <summary>
-/// Stopping claude and everything it started. claude's Bash tool runs commands in their own session
-/// and process group, so a process-group kill misses them, and once claude exits its children are
-/// re-parented and no parent-pid walk finds them. Every process of a run therefore carries an
-/// environment marker (the way Jenkins finds build processes), and a stop kills the parent-pid tree
-/// together with every process that carries the marker.
+/// Finding and killing processes. claude's Bash tool runs commands in their own session and process group, so a
+/// process-group kill misses them, and once claude exits its children are re-parented and no parent-pid walk finds them.
+/// Every process of a run therefore carries an environment marker (the way Jenkins finds build processes); what else finds an
+/// attempt's processes (a remembered tree, the holders of its pipes) is <see cref="AttemptProcesses"/>'s.
 /// </summary>
 internal static partial class ProcessTree
 {
@@ -32,17 +31,19 @@ internal static partial class ProcessTree
         _ = Kill(process.Id, SigTerm);
     }
 
-    /// <summary>Kills <paramref name="process"/>'s tree and every process whose marker starts with <paramref name="marker"/>.</summary>
-    public static void KillAll(Process process, string marker)
+    /// <summary>
+    /// Kills <paramref name="process"/> and the processes below it: on Linux as /proc shows the tree; elsewhere as .NET finds
+    /// it (Windows, and macOS from the platform's process list).
+    /// </summary>
+    public static void KillTree(Process process)
     {
-        if (OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsLinux())
         {
             KillQuietly(process);
             return;
         }
 
         var doomed = Descendants(process.Id);
-        doomed.UnionWith(Marked(marker));
         _ = Kill(process.Id, SigKill);
         foreach (var pid in doomed)
         {
@@ -185,20 +186,77 @@ internal static partial class ProcessTree
             .Where(pid => pid > 0);
     }
 
+    /// <summary>The process <paramref name="pid"/> if it is the one that started at <paramref name="startTicks"/> (not a later one given its pid).</summary>
+    public static bool IsSame(int pid, long startTicks) => Stat(pid)?.StartTicks == startTicks;
+
+    /// <summary>The identity of the pipe behind our end of a child's standard stream (<c>pipe:[inode]</c>); null where /proc cannot say.</summary>
+    public static string? PipeId(Stream stream)
+    {
+        if (!OperatingSystem.IsLinux() || stream is not System.IO.Pipes.PipeStream pipe)
+        {
+            return null;
+        }
+
+        try
+        {
+            return new FileInfo($"/proc/self/fd/{pipe.SafePipeHandle.DangerousGetHandle()}").LinkTarget;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The processes that hold one of <paramref name="pipes"/> open (as <c>fuser</c> finds them), other than this process and
+    /// its own children: a child of ours holds them only for the moment between its fork and its exec (close-on-exec).
+    /// </summary>
+    public static HashSet<int> PipeHolders(IReadOnlySet<string> pipes)
+    {
+        var self = Environment.ProcessId;
+        var found = new HashSet<int>();
+        if (pipes.Count == 0)
+        {
+            return found;
+        }
+
+        foreach (var pid in AllPids().Where(p => p != self))
+        {
+            try
+            {
+                if (Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd").Any(fd => new FileInfo(fd).LinkTarget is { } target && pipes.Contains(target))
+                    && Stat(pid) is { } stat && stat.ParentPid != self)
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Gone, or another user's: not ours to kill.
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>A process's parent, CPU time and resident memory from <c>/proc/&lt;pid&gt;/stat</c>; null when it is gone.</summary>
     private static ProcessStat? Stat(int pid)
     {
         try
         {
             // /proc/<pid>/stat is "pid (comm) state ppid …"; comm may contain spaces and parentheses. After it, field 3
-            // (state) is index 0: ppid is field 4, utime and stime (clock ticks) fields 14 and 15, rss (pages) field 24 (proc(5)).
+            // (state) is index 0: ppid is field 4, utime and stime (clock ticks) fields 14 and 15, starttime field 22, rss (pages)
+            // field 24 (proc(5)).
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             return new ProcessStat(
                 pid,
                 int.Parse(fields[1], CultureInfo.InvariantCulture),
                 long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture),
-                long.Parse(fields[21], CultureInfo.InvariantCulture) * Environment.SystemPageSize);
+                long.Parse(fields[21], CultureInfo.InvariantCulture) * Environment.SystemPageSize)
+            {
+                StartTicks = long.Parse(fields[19], CultureInfo.InvariantCulture),
+            };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or OverflowException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
@@ -218,6 +276,9 @@ internal static partial class ProcessTree
         }
     }
 
+    /// <summary>Sends SIGKILL to <paramref name="pid"/>.</summary>
+    public static void KillPid(int pid) => _ = Kill(pid, SigKill);
+
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 }
@@ -227,4 +288,8 @@ internal static partial class ProcessTree
 /// <param name="ParentPid">Its parent's pid.</param>
 /// <param name="CpuTicks">User and system CPU time so far, in clock ticks (<c>sysconf(_SC_CLK_TCK)</c>).</param>
 /// <param name="ResidentBytes">Its resident set.</param>
-internal sealed record ProcessStat(int Pid, int ParentPid, long CpuTicks, long ResidentBytes);
+internal sealed record ProcessStat(int Pid, int ParentPid, long CpuTicks, long ResidentBytes)
+{
+    /// <summary>When it started, in clock ticks after boot: with the pid, which process this is (pids are reused).</summary>
+    public long StartTicks { get; init; }
+}

@@ -7,8 +7,9 @@ namespace ClaudeRunner;
 /// sampled from /proc on Linux every <see cref="Interval"/>: the tree's resident sets summed, the largest sum kept; each
 /// process's user and system CPU time as last seen, summed. Between two samples a process that came and went is missed,
 /// and a process's CPU time after its last sample is not counted (at most one interval of it). Other platforms: no figures.
+/// Each sample also tells the caller (the constructor's callback) which processes the tree had, so that they can be found once they left it.
 /// </summary>
-internal sealed partial class ResourceSampler(int rootPid)
+internal sealed partial class ResourceSampler(int rootPid, Action<IReadOnlyList<ProcessStat>> seen)
 {
     /// <summary>How often the tree is sampled: often enough to see what claude's tools start, rarely enough to cost nothing.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
@@ -63,6 +64,7 @@ internal sealed partial class ResourceSampler(int rootPid)
             return;
         }
 
+        seen(tree);
         lock (_gate)
         {
             _sampled = true;

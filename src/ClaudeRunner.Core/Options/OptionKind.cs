@@ -31,6 +31,9 @@ public abstract class OptionKind
     /// <summary>Reads a value of the prompts file; null when it is not valid.</summary>
     internal abstract object? ReadJson(JsonNode node);
 
+    /// <summary>The part of a refused prompts-file value an error points at: the value itself, or the entry of a list that breaks the rule.</summary>
+    internal virtual JsonNode Culprit(JsonNode node) => node;
+
     /// <summary>Whether a typed value (a Cake setting, an engine property) keeps the rule.</summary>
     public virtual bool Accepts(object value) => true;
 

@@ -187,12 +187,19 @@ internal static partial class PositionedJson
     [GeneratedRegex(@"\s*(Path: \S*\s*\|\s*)?LineNumber: \d+ \| BytePositionInLine: \d+\.\s*$")]
     private static partial Regex JsonPositionSuffix();
 
-    /// <summary>Turns byte offsets into 1-based lines and character columns.</summary>
-    private sealed class LinePositions
+    /// <summary>
+    /// Turns byte offsets into 1-based lines and character columns. The reader asks in increasing order, so a column is
+    /// counted on from the last one asked on the same line: minified JSON is one line, and counting from the line's start
+    /// for every value made validation quadratic in the file's size.
+    /// </summary>
+    internal sealed class LinePositions
     {
         private readonly byte[] _utf8;
         private readonly string _file;
         private readonly List<int> _lineStarts = [0];
+        private int _lastLine = -1;
+        private int _lastByte;
+        private int _lastColumn;
 
         public LinePositions(byte[] utf8, string file)
         {
@@ -206,6 +213,9 @@ internal static partial class PositionedJson
                 }
             }
         }
+
+        /// <summary>Bytes decoded to count columns so far: the work of every position asked, for a test that it stays linear.</summary>
+        public long BytesCounted { get; private set; }
 
         public SourceLocation At(long offset)
         {
@@ -221,7 +231,11 @@ internal static partial class PositionedJson
         {
             var start = _lineStarts[line];
             var length = Math.Clamp(byteInLine, 0, _utf8.Length - start);
-            return new SourceLocation(_file, line + 1, Encoding.UTF8.GetCharCount(_utf8, start, length) + 1);
+            var (from, column) = line == _lastLine && length >= _lastByte ? (_lastByte, _lastColumn) : (0, 0);
+            column += Encoding.UTF8.GetCharCount(_utf8, start + from, length - from);
+            BytesCounted += length - from;
+            (_lastLine, _lastByte, _lastColumn) = (line, length, column);
+            return new SourceLocation(_file, line + 1, column + 1);
         }
     }
 }

@@ -191,7 +191,8 @@ internal sealed class PromptsFileReader(PromptCollector collector)
 
             if (option.Kind.ReadJson(member.Value) is not { } value)
             {
-                _collector.Errors.Add(new InputError($"\"{member.Name}\" {option.Kind.Rule}, not {member.Value.Describe()}.", member.Value.Location));
+                var culprit = option.Kind.Culprit(member.Value);
+                _collector.Errors.Add(new InputError($"\"{member.Name}\" {option.Kind.Rule}, not {culprit.Describe()}.", culprit.Location));
                 continue;
             }
 

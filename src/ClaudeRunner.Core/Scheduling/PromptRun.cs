@@ -270,7 +270,7 @@ internal sealed class PromptRun : IAttemptOutput
 
     private async Task<AttemptResult> AttemptAsync(CancellationToken cancellation)
     {
-        _log ??= PromptLog.Create(_plan.Request.ResolvedLogDirectory, Prompt.Id, _plan.Request.CreateLogFile);
+        _log ??= PromptLog.Create(_plan.Request.ResolvedLogDirectory, Prompt.Id, _plan.Request.MaxLogSizeMB * 1024L * 1024, _plan.Request.CreateLogFile);
         _attempts++;
         var now = _time.GetLocalNow();
         _observer.Emit(new PromptStarted(now, Prompt, _attempts, _planned.MaxAttempts, _planned.CommandLine));

@@ -35,6 +35,11 @@ internal sealed class ListKind(bool splitsEntries, params char[] separators) : O
             ? Checked([.. array.Items.Cast<JsonScalarNode>().Select(i => i.Text!)])
             : null;
 
+    internal override JsonNode Culprit(JsonNode node) =>
+        node is JsonArrayNode array
+            ? array.Items.FirstOrDefault(i => i is not JsonScalarNode { Kind: JsonValueKind.String, Text: { } text } || Checked([text]) is null) ?? node
+            : node;
+
     public override bool Accepts(object value) => value is IReadOnlyList<string> items && Checked(items) is not null;
 
     public override string Display(object value) => string.Join(Separators[0], (IReadOnlyList<string>)value);

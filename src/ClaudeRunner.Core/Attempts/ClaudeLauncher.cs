@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace ClaudeRunner;
+
+/// <summary>
+/// Starts claude so that it dies with the runner, even when the runner is killed with SIGKILL and no code of ours runs. On
+/// Linux claude is started through util-linux's <c>setpriv --pdeathsig KILL --</c>, which asks the kernel for a parent-death
+/// signal and then execs claude (the same pid): .NET's Process runs no code of ours between fork and exec. The kernel sends
+/// that signal when the thread that forked the child ends, not the process, and a thread-pool thread retires after some idle
+/// seconds, so every wrapped claude is started from one thread that lives as long as the process. Nothing process-wide
+/// changes (no child subreaper): a host such as an MSBuild node keeps its own children as they were. Without setpriv (macOS,
+/// Windows, a Linux without util-linux 2.33 or later) claude is started directly.
+/// </summary>
+internal static class ClaudeLauncher
+{
+    private static readonly Lazy<string?> Setpriv = new(FindSetpriv);
+    private static readonly BlockingCollection<(Process Process, TaskCompletionSource Started)> Pending = [];
+    private static readonly Lazy<Thread> LaunchThread = new(() =>
+    {
+        var thread = new Thread(Launch) { IsBackground = true, Name = "claude launcher" };
+        thread.Start();
+        return thread;
+    });
+
+    /// <summary>Starts <paramref name="process"/>; throws what <see cref="Process.Start()"/> throws.</summary>
+    public static Task StartAsync(Process process)
+    {
+        var start = process.StartInfo;
+        if (Setpriv.Value is not { } setpriv || !IsExecutableFile(start.FileName))
+        {
+            // A claude that cannot be executed is left to Process.Start, which says why in its own words.
+            process.Start();
+            return Task.CompletedTask;
+        }
+
+        start.ArgumentList.Insert(0, start.FileName);
+        start.ArgumentList.Insert(0, "--");
+        start.ArgumentList.Insert(0, "KILL");
+        start.ArgumentList.Insert(0, "--pdeathsig");
+        start.FileName = setpriv;
+        _ = LaunchThread.Value;
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Pending.Add((process, started));
+        return started.Task;
+    }
+
+    private static void Launch()
+    {
+        foreach (var (process, started) in Pending.GetConsumingEnumerable())
+        {
+            try
+            {
+                process.Start();
+                started.SetResult();
+            }
+            catch (Exception ex)
+            {
+                started.SetException(ex);
+            }
+        }
+    }
+
+    private static bool IsExecutableFile(string path) =>
+        OperatingSystem.IsLinux() && Path.IsPathFullyQualified(path) && File.Exists(path)
+        && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
+
+    /// <summary>util-linux's setpriv where the system keeps it (not a PATH lookup), if it knows <c>--pdeathsig</c> (2.33, 2018).</summary>
+    private static string? FindSetpriv()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        var path = new[] { "/usr/bin/setpriv", "/bin/setpriv" }.FirstOrDefault(File.Exists);
+        return path is not null && OneShotProcess.Run(path, ["--help"], null, TimeSpan.FromSeconds(10)) is { ExitCode: 0 } help
+            && help.Output.Contains("--pdeathsig", StringComparison.Ordinal)
+            ? path
+            : null;
+    }
+}
