@@ -18,6 +18,26 @@ internal static partial class ProcessTree
 
     private const int SigKill = 9;
     private const int SigTerm = 15;
+    private const int PrSetChildSubreaper = 36;
+
+    private static volatile bool s_adoptsOrphans;
+
+    /// <summary>
+    /// Makes this process the reaper of its orphaned descendants (Linux, <c>PR_SET_CHILD_SUBREAPER</c>): whatever a claude
+    /// of a run leaves behind is re-parented to this process rather than to init, so the marked processes are all below
+    /// it and are found by walking its own tree instead of reading the environment of every process on the machine.
+    /// For a process that exits after its run (the CLI), not for a long-lived host: orphans that end stay zombies until
+    /// their reaper exits. Returns whether it took effect.
+    /// </summary>
+    public static bool AdoptOrphans()
+    {
+        if (OperatingSystem.IsLinux() && Prctl(PrSetChildSubreaper, 1, 0, 0, 0) == 0)
+        {
+            s_adoptsOrphans = true;
+        }
+
+        return s_adoptsOrphans;
+    }
 
     /// <summary>Asks the process to exit (SIGTERM); on Windows, which has no SIGTERM, kills its tree.</summary>
     public static void Terminate(Process process)
@@ -155,7 +175,8 @@ internal static partial class ProcessTree
         var needle = Encoding.UTF8.GetBytes($"{MarkerVariable}={marker}");
         var self = Environment.ProcessId;
         var found = new HashSet<int>();
-        foreach (var pid in AllPids().Where(p => p != self))
+        var candidates = s_adoptsOrphans ? TreeStats(self).Select(stat => stat.Pid) : AllPids();
+        foreach (var pid in candidates.Where(p => p != self))
         {
             try
             {
@@ -281,6 +302,9 @@ internal static partial class ProcessTree
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
+
+    [LibraryImport("libc", EntryPoint = "prctl", SetLastError = true)]
+    private static partial int Prctl(int option, nuint arg2, nuint arg3, nuint arg4, nuint arg5);
 }
 
 /// <summary>One process as /proc showed it.</summary>

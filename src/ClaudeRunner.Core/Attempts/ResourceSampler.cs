@@ -44,14 +44,8 @@ internal sealed partial class ResourceSampler(int rootPid, Action<IReadOnlyList<
         while (!stop.IsCancellationRequested)
         {
             Sample();
-            try
-            {
-                await Task.Delay(Interval, time, stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            // Ends on stop without an exception: every attempt stops its sampling, and a throw is dear under Native AOT.
+            await Task.Delay(Interval, time, stop).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

@@ -97,19 +97,24 @@ internal sealed class KeyDigests
     {
         if (!_files.TryGetValue(path, out var digest))
         {
-            try
-            {
-                using var stream = File.OpenRead(path);
-                digest = Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                digest = null;
-            }
-
+            // Most of the files claude would read do not exist: asked first rather than thrown for (a throw is dear under Native AOT).
+            digest = Path.Exists(path) ? ContentDigest(path) : null;
             _files[path] = digest;
         }
 
         return digest;
+    }
+
+    private static string? ContentDigest(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return Convert.ToHexString(SHA256.HashData(stream)).ToLowerInvariant();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 }

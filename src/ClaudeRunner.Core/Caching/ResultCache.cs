@@ -32,6 +32,12 @@ internal sealed class ResultCache(string directory)
 
     private static RecordedSuccess? Read(string path, ICollection<InputError> warnings)
     {
+        // No record is the usual case on a first run: asked first rather than thrown for (a throw is dear under Native AOT).
+        if (!Path.Exists(path))
+        {
+            return null;
+        }
+
         byte[] bytes;
         try
         {

@@ -13,6 +13,14 @@ public static class RunHost
     /// </summary>
     public static readonly TimeSpan StopMargin = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// For a host process that ends with its run (the CLI): orphaned descendants are re-parented to this process (Linux),
+    /// so that finding what a run's claude left behind walks this process's tree instead of every process on the
+    /// machine. A long-lived host (an MSBuild node) must not: orphans that end would stay zombies until it exits.
+    /// </summary>
+    /// <returns>Whether it took effect (false on other systems: the runs then look at every process as before).</returns>
+    public static bool AdoptOrphanedProcesses() => ProcessTree.AdoptOrphans();
+
     /// <summary>Runs <paramref name="request"/> with termination signals handled.</summary>
     /// <param name="request">What to run.</param>
     /// <param name="observer">Receives the run's events; may be null.</param>
