@@ -62,7 +62,7 @@ public sealed record PromptRetrying(DateTimeOffset Time, Prompt Prompt, int Next
 /// <param name="Time">When.</param>
 /// <param name="From">The limit before.</param>
 /// <param name="To">The limit now.</param>
-/// <param name="Reason">"API rate limited (429)", "API overloaded (529)" or "success".</param>
+/// <param name="Reason">"API rate limited (429)", "API overloaded (529)", "success" or "API answer" (the ramp-up before the first 429).</param>
 /// <param name="NextStartIn">How long no prompt starts (the delay the API announced); null when nothing waits.</param>
 public sealed record ConcurrencyChanged(DateTimeOffset Time, int From, int To, string Reason, TimeSpan? NextStartIn) : RunEvent(Time)
 {

@@ -123,6 +123,19 @@ public sealed class AdaptiveConcurrencyTests
     }
 
     [Fact]
+    public void Before_the_first_429_each_api_answer_grows_the_limit_like_a_success_and_after_it_none_does()
+    {
+        var limit = new AdaptiveConcurrency(16, adaptive: true);
+
+        Assert.Equal(new ConcurrencyChanged(Now, 4, 5, "API answer", null), limit.ApiAnswered(inUse: 4, Now));
+        Assert.Null(limit.ApiAnswered(inUse: 2, Now));
+        limit.Congested(429, null, admittedInRound: 0, Now);
+
+        Assert.Null(limit.ApiAnswered(inUse: 2, Now));
+        Assert.Equal(2, limit.Limit);
+    }
+
+    [Fact]
     public void An_allowed_warning_holds_the_limit_until_the_account_is_allowed_again()
     {
         var limit = new AdaptiveConcurrency(8, adaptive: true);

@@ -39,6 +39,24 @@ public sealed class RateLimitTests : IDisposable
     }
 
     [Fact]
+    public async Task Before_any_429_the_api_answers_of_running_prompts_ramp_the_limit_up_without_waiting_for_a_prompt_to_end()
+    {
+        // Each fake answers once, then works for a minute: only API answers, no success, can let the second four start.
+        var prompts = Enumerable.Range(1, 8).Select(i => $"@fake sleep=60000\nprompt {i}").ToArray();
+        var observer = new RecordingObserver();
+        using var cancel = new CancellationTokenSource();
+
+        var run = FakeRuns.RunAsync(FakeRuns.Request(_scratch, prompts) with { MaxParallel = 8 }, observer, cancel.Token);
+        await _scratch.WaitForReadyAsync(8);
+        await cancel.CancelAsync();
+        var summary = await run;
+
+        Assert.True(summary.Cancelled);
+        var changes = observer.Events.OfType<ConcurrencyChanged>().ToList();
+        Assert.Equal(Enumerable.Range(4, 4).Select(from => (from, from + 1, "API answer")), changes.Select(c => (c.From, c.To, c.Reason)));
+    }
+
+    [Fact]
     public async Task Without_adaptation_max_parallel_claudes_start_at_once_whatever_the_api_says()
     {
         var prompts = Enumerable.Range(1, 6).Select(i => $"@fake barrier=6\nprompt {i}").ToArray();

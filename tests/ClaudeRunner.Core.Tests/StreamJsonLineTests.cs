@@ -58,15 +58,15 @@ public sealed class StreamJsonLineTests
     [Fact]
     public void An_assistant_line_joins_its_text_blocks_and_skips_the_rest()
     {
-        var line = StreamJsonLine.Read("""{"message":{"content":[{"type":"text","text":"Hello "},{"type":"tool_use","name":"Read"},7,{"type":"text","text":"world"}]},"type": "assistant"}""");
+        var line = StreamJsonLine.Read("""{"message":{"id":"msg_1","content":[{"type":"text","text":"Hello "},{"type":"tool_use","name":"Read"},7,{"type":"text","text":"world"}]},"type": "assistant"}""");
 
-        Assert.Equal(new StreamJsonLine.Assistant("Hello world"), line);
+        Assert.Equal(new StreamJsonLine.Assistant("Hello world", "msg_1"), line);
     }
 
     [Fact]
     public void An_assistant_line_without_content_has_no_text()
     {
-        Assert.Equal(new StreamJsonLine.Assistant(string.Empty), StreamJsonLine.Read("""{"type":"assistant","message":"not an object"}"""));
+        Assert.Equal(new StreamJsonLine.Assistant(string.Empty, null), StreamJsonLine.Read("""{"type":"assistant","message":"not an object"}"""));
     }
 
     [Fact]

@@ -33,6 +33,7 @@ internal sealed class ClaudeAttempt
     private int _stderrTailLength;
     private ClaudeResult? _result;
     private string? _sessionId;
+    private string? _lastMessageId;
     private AttemptProcesses? _processes;
 
     public ClaudeAttempt(ClaudeCommand command, string marker, PromptLog log, SecretRedactor redactor, IAttemptOutput output, TimeProvider time)
@@ -266,8 +267,18 @@ internal sealed class ClaudeAttempt
             case StreamJsonLine.Init init:
                 _sessionId ??= init.SessionId;
                 break;
-            case StreamJsonLine.Assistant { Text.Length: > 0 } assistant:
-                _output.Output(PromptOutputKind.Assistant, Shorten(_redactor.Redact(assistant.Text)));
+            case StreamJsonLine.Assistant assistant:
+                if (assistant.MessageId is { } id && id != _lastMessageId)
+                {
+                    _lastMessageId = id;
+                    _output.ApiAnswered();
+                }
+
+                if (assistant.Text.Length > 0)
+                {
+                    _output.Output(PromptOutputKind.Assistant, Shorten(_redactor.Redact(assistant.Text)));
+                }
+
                 break;
             case StreamJsonLine.ApiRetry retry:
                 _output.Output(PromptOutputKind.ClaudeRetry, _redactor.Redact(retry.Describe()));

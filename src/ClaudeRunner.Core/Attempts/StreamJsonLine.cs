@@ -151,12 +151,14 @@ internal abstract record StreamJsonLine
         if (!root.TryGetProperty("message", out var message) || message.ValueKind != JsonValueKind.Object
             || !message.TryGetProperty("content", out var content) || content.ValueKind != JsonValueKind.Array)
         {
-            return new Assistant(string.Empty);
+            return new Assistant(string.Empty, null);
         }
 
-        return new Assistant(string.Concat(content.EnumerateArray()
-            .Where(block => block.ValueKind == JsonValueKind.Object && String(block, "type") == "text")
-            .Select(block => String(block, "text"))));
+        return new Assistant(
+            string.Concat(content.EnumerateArray()
+                .Where(block => block.ValueKind == JsonValueKind.Object && String(block, "type") == "text")
+                .Select(block => String(block, "text"))),
+            String(message, "id"));
     }
 
     private static StreamJsonLine ReadSystem(JsonElement root) => String(root, "subtype") switch
@@ -185,8 +187,11 @@ internal abstract record StreamJsonLine
     /// <summary>The first line, <c>system/init</c>: it names the session.</summary>
     public sealed record Init(string? SessionId) : StreamJsonLine;
 
-    /// <summary>An assistant message; <see cref="Text"/> joins its text blocks (empty when it has none).</summary>
-    public sealed record Assistant(string Text) : StreamJsonLine;
+    /// <summary>
+    /// An assistant message; <see cref="Text"/> joins its text blocks (empty when it has none). claude writes one line per
+    /// content block, all with the API response's <see cref="MessageId"/>.
+    /// </summary>
+    public sealed record Assistant(string Text, string? MessageId) : StreamJsonLine;
 
     /// <summary><c>system/api_retry</c>: claude retries an API call by itself, after <see cref="DelayMs"/>.</summary>
     public sealed record ApiRetry(int? Attempt, int? MaxRetries, int? ErrorStatus, string? Error, long? DelayMs) : StreamJsonLine

@@ -96,7 +96,7 @@ internal sealed class AdaptiveConcurrency
     /// <summary>An attempt succeeded while <paramref name="inUse"/> attempts (it included) ran.</summary>
     public ConcurrencyChanged? Succeeded(int inUse, DateTimeOffset now)
     {
-        if (!_adaptive || _growthHeld || Limit >= _max || inUse * 2 < Limit)
+        if (!MayGrow(inUse))
         {
             return null;
         }
@@ -114,6 +114,14 @@ internal sealed class AdaptiveConcurrency
         return Change(Limit + 1, now, "success", null);
     }
 
+    /// <summary>
+    /// The API answered a request of one of <paramref name="inUse"/> running attempts. Until the first 429 or 529 each answer
+    /// grows the limit as a success does: a prompt makes many requests over minutes, and a ramp-up that waited for whole
+    /// prompts would leave slots idle for as long. After it, only successes count (one per limit's worth).
+    /// </summary>
+    public ConcurrencyChanged? ApiAnswered(int inUse, DateTimeOffset now) =>
+        Round == 0 && MayGrow(inUse) ? Change(Limit + 1, now, "API answer", null) : null;
+
     /// <summary>claude's <c>rate_limit_event</c> status: a warning holds the limit where it is until the API says allowed again.</summary>
     public void UsageStatus(string status) => _growthHeld = status == "allowed_warning";
 
@@ -128,6 +136,8 @@ internal sealed class AdaptiveConcurrency
         PausedUntil = null;
         return true;
     }
+
+    private bool MayGrow(int inUse) => _adaptive && !_growthHeld && Limit < _max && inUse * 2 >= Limit;
 
     private ConcurrencyChanged Change(int limit, DateTimeOffset now, string reason, TimeSpan? nextStartIn)
     {

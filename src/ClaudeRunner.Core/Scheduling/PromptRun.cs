@@ -174,6 +174,8 @@ internal sealed class PromptRun : IAttemptOutput
 
     void IAttemptOutput.ApiCongestion(int status, TimeSpan? retryDelay) => _scheduler.Congested(status, retryDelay, _round);
 
+    void IAttemptOutput.ApiAnswered() => _scheduler.ApiAnswered();
+
     void IAttemptOutput.UsageStatus(string status)
     {
         if (status == "rejected")

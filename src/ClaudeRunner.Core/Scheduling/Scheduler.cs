@@ -90,6 +90,9 @@ internal sealed class Scheduler : IDisposable
     /// <summary>An attempt succeeded; called before its slot is given back, so it counts as in use.</summary>
     public void Succeeded() => Serve(limit => limit.Succeeded(Running, _time.GetLocalNow()));
 
+    /// <summary>The API answered a request of a running attempt (it counts as in use).</summary>
+    public void ApiAnswered() => Serve(limit => limit.ApiAnswered(Running, _time.GetLocalNow()));
+
     /// <summary>claude's <c>rate_limit_event</c> status (subscription logins).</summary>
     public void UsageStatus(string status) => Serve(limit =>
     {
