@@ -356,6 +356,18 @@ public sealed partial class CliRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_double_forked_daemon_without_the_marker_does_not_outlive_the_run_of_the_cli_its_reaper()
+    {
+        var result = await CliProcess.RunAsync(
+            _scratch.Directory, _scratch.EnvironmentWithScript("grandchild_double_fork"), """{"prompts":[{"id":"daemon","prompt":"daemon"}]}""",
+            "--claude", FakeClaudeScratch.FakeClaudePath, "--retry", "0");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var daemon = Assert.Single(_scratch.Invocations()).GrandchildPid!.Value;
+        Assert.False(ProcessProbe.IsAlive(daemon), "the daemon outlived the run");
+    }
+
+    [Fact]
     public async Task SIGTERM_while_a_grandchild_without_the_marker_holds_claudes_pipes_stops_both_and_exits_143()
     {
         using var cli = CliProcess.Start(

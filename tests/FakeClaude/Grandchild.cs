@@ -65,6 +65,22 @@ internal static partial class Grandchild
         return process.Id;
     }
 
+    /// <summary>
+    /// Starts <c>env -i setsid sleep 600</c> as a background job of a shell that exits at once (a double fork) and returns
+    /// sleep's pid: the daemon has left the fake's tree before anyone can look, carries no environment and holds none of
+    /// our streams — found by nothing but being re-parented to a subreaper.
+    /// </summary>
+    public static int StartDoubleForked()
+    {
+        var start = new ProcessStartInfo(OnPath("sh")) { UseShellExecute = false, RedirectStandardOutput = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"{OnPath("env")} -i {OnPath("setsid")} {OnPath("sleep")} 600 </dev/null >/dev/null 2>&1 & echo $!");
+        using var shell = Process.Start(start) ?? throw new InvalidOperationException("sh did not start");
+        var pid = int.Parse(shell.StandardOutput.ReadToEnd().Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        shell.WaitForExit();
+        return pid;
+    }
+
     // env -i leaves no PATH for the commands after it.
     private static string OnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':').Select(directory => Path.Combine(directory, name)).FirstOrDefault(File.Exists)

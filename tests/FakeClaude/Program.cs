@@ -175,7 +175,9 @@ internal static class Program
 
         if (script.Grandchild)
         {
-            var pid = script.GrandchildEnvCleared ? Grandchild.StartEnvCleared(holdPipes: !script.GrandchildDaemon) : Grandchild.Start(script.GrandchildSetsid);
+            var pid = script.GrandchildDoubleFork ? Grandchild.StartDoubleForked()
+                : script.GrandchildEnvCleared ? Grandchild.StartEnvCleared(holdPipes: !script.GrandchildDaemon)
+                : Grandchild.Start(script.GrandchildSetsid);
             records?.Grandchild(pid);
         }
 

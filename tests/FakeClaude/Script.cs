@@ -34,6 +34,7 @@ internal sealed class Script
     public bool GrandchildSetsid { get; private set; }
     public bool GrandchildEnvCleared { get; private set; }
     public bool GrandchildDaemon { get; private set; }
+    public bool GrandchildDoubleFork { get; private set; }
     public double StdoutMb { get; private set; }
     public double LineMb { get; private set; }
     public string? Stderr { get; private set; }
@@ -136,6 +137,7 @@ internal sealed class Script
             case "grandchild_setsid": Grandchild = GrandchildSetsid = Flag(key, value, source); break;
             case "grandchild_env_cleared": Grandchild = GrandchildEnvCleared = Flag(key, value, source); break;
             case "grandchild_daemon": Grandchild = GrandchildEnvCleared = GrandchildDaemon = Flag(key, value, source); break;
+            case "grandchild_double_fork": Grandchild = GrandchildDoubleFork = Flag(key, value, source); break;
             case "stdout_mb": StdoutMb = Number<double>(key, value, source); break;
             case "line_mb": LineMb = Number<double>(key, value, source); break;
             case "stderr": Stderr = Required(key, value, source); break;

@@ -88,6 +88,24 @@ internal static partial class ProcessTree
         return marked.Count;
     }
 
+    /// <summary>
+    /// Kills what a run left behind: every process carrying <paramref name="runMarker"/>, and, in a process that adopts
+    /// orphans (the CLI, which starts nothing but its run's claudes and git), every descendant still there — a daemon that
+    /// cleared its environment and left claude's session comes to this process too, unmarked.
+    /// </summary>
+    public static void KillLeftBehind(string runMarker)
+    {
+        KillMarked(runMarker);
+        if (s_adoptsOrphans)
+        {
+            var self = Environment.ProcessId;
+            foreach (var stat in TreeStats(self).Where(stat => stat.Pid != self))
+            {
+                _ = Kill(stat.Pid, SigKill);
+            }
+        }
+    }
+
     /// <summary>The pids of the processes below <paramref name="root"/> (Linux: from /proc).</summary>
     public static HashSet<int> Descendants(int root) => Descendants(root, AllPids().Select(Stat).OfType<ProcessStat>());
 

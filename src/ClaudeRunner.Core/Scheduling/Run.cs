@@ -58,7 +58,7 @@ internal sealed class Run
             {
                 // Whatever a claude of this run left behind (a daemon that closed its pipes) goes with the run, and so
                 // does any worktree an attempt could not remove itself.
-                ProcessTree.KillMarked(_runMarker);
+                ProcessTree.KillLeftBehind(_runMarker);
                 worktrees.Dispose();
                 await heartbeatStop.CancelAsync().ConfigureAwait(false);
                 await heartbeat.ConfigureAwait(false);
