@@ -402,7 +402,7 @@ public sealed partial class CliRunTests : IDisposable
         var result = await cli.WaitAsync();
 
         Assert.Equal(137, result.ExitCode);
-        // The kernel sends claude its SIGKILL as the runner's last thread goes: waited for, not raced.
+        // The kernel sends claude its SIGTERM as the runner's last thread goes: waited for, not raced.
         await Eventually(() => !ProcessProbe.IsAlive(claude));
     }
 

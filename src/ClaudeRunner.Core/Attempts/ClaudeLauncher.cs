@@ -5,8 +5,10 @@ namespace ClaudeRunner;
 
 /// <summary>
 /// Starts claude so that it dies with the runner, even when the runner is killed with SIGKILL and no code of ours runs. On
-/// Linux claude is started through util-linux's <c>setpriv --pdeathsig KILL --</c>, which asks the kernel for a parent-death
-/// signal and then execs claude (the same pid): .NET's Process runs no code of ours between fork and exec. The kernel sends
+/// Linux claude is started through util-linux's <c>setpriv --pdeathsig TERM --</c>, which asks the kernel for a parent-death
+/// signal and then execs claude (the same pid): .NET's Process runs no code of ours between fork and exec. SIGTERM, not
+/// SIGKILL: claude ends the commands its tools run (in sessions of their own, out of reach of its process group) when it
+/// gets SIGTERM, and a SIGKILLed claude leaves them running (docs/claude-cli.md, "Signals and children"). The kernel sends
 /// that signal when the thread that forked the child ends, not the process, and a thread-pool thread retires after some idle
 /// seconds, so every wrapped claude is started from one thread that lives as long as the process. Nothing process-wide
 /// changes (no child subreaper): a host such as an MSBuild node keeps its own children as they were. Without setpriv (macOS,
@@ -36,7 +38,7 @@ internal static class ClaudeLauncher
 
         start.ArgumentList.Insert(0, start.FileName);
         start.ArgumentList.Insert(0, "--");
-        start.ArgumentList.Insert(0, "KILL");
+        start.ArgumentList.Insert(0, "TERM");
         start.ArgumentList.Insert(0, "--pdeathsig");
         start.FileName = setpriv;
         _ = LaunchThread.Value;
