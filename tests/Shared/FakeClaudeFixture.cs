@@ -187,6 +187,20 @@ public static class ProcessProbe
 {
     public static bool IsAlive(int pid)
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                return !process.HasExited;
+            }
+            catch (ArgumentException)
+            {
+                return false; // No such process.
+            }
+        }
+
+        // A zombie (exited, not yet reaped) counts as gone.
         var stat = $"/proc/{pid}/stat";
         try
         {

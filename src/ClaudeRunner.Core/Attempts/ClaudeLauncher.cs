@@ -11,8 +11,9 @@ namespace ClaudeRunner;
 /// gets SIGTERM, and a SIGKILLed claude leaves them running (docs/claude-cli.md, "Signals and children"). The kernel sends
 /// that signal when the thread that forked the child ends, not the process, and a thread-pool thread retires after some idle
 /// seconds, so every wrapped claude is started from one thread that lives as long as the process. Nothing process-wide
-/// changes (no child subreaper): a host such as an MSBuild node keeps its own children as they were. Without setpriv (macOS,
-/// Windows, a Linux without util-linux 2.33 or later) claude is started directly.
+/// changes (no child subreaper): a host such as an MSBuild node keeps its own children as they were. On Windows claude goes
+/// into a job object that ends with the runner (<see cref="WindowsJob"/>). Without either (macOS, a Linux without
+/// util-linux 2.33 or later) claude is started directly.
 /// </summary>
 internal static class ClaudeLauncher
 {
@@ -33,6 +34,11 @@ internal static class ClaudeLauncher
         {
             // A claude that cannot be executed is left to Process.Start, which says why in its own words.
             process.Start();
+            if (OperatingSystem.IsWindows())
+            {
+                WindowsJob.Add(process);
+            }
+
             return Task.CompletedTask;
         }
 

@@ -102,6 +102,9 @@ public sealed class CliProcess : IDisposable
         kill.WaitForExit();
     }
 
+    /// <summary>Ends the runner's process alone, with no chance to clean up: SIGKILL on Unix, TerminateProcess on Windows.</summary>
+    public void KillOutright() => _process.Kill(entireProcessTree: false);
+
     public void Dispose()
     {
         if (!_process.HasExited)
