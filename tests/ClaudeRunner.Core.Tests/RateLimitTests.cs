@@ -15,8 +15,10 @@ public sealed class RateLimitTests : IDisposable
     [Fact]
     public async Task Above_the_servers_limit_the_concurrency_falls_then_recovers_and_every_prompt_gets_through()
     {
-        // Patient fakes (100 s of claude's own retries): on a loaded machine a fake may wait long for the server.
-        var prompts = Enumerable.Range(1, 16).Select(i => $"@fake server_limit=2 server_retries=2000 retry_ms=50 sleep=200\nprompt {i}").ToArray();
+        // Patient fakes (100 s of claude's own retries): on a loaded machine a fake may wait long for the server. The
+        // first four (the starting limit) meet at a barrier before they ask, so that the server surely sees more than two
+        // requests at once, however late each fake started.
+        var prompts = Enumerable.Range(1, 16).Select(i => $"@fake barrier=4 server_limit=2 server_retries=2000 retry_ms=50 sleep=500\nprompt {i}").ToArray();
         var observer = new RecordingObserver();
 
         var summary = await FakeRuns.RunAsync(FakeRuns.Request(_scratch, prompts) with { MaxParallel = 8 }, observer);
