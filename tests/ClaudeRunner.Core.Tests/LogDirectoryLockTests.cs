@@ -19,7 +19,8 @@ public sealed class LogDirectoryLockTests : IDisposable
         ClaudeRunnerEngine.Plan(FakeRuns.Request(_scratch, "dry") with { DryRun = true });
 
         Assert.Contains($"LogDirectory '{_scratch.LogDirectory}' is in use: another run holds it", Assert.Single(ex.Errors).Message, StringComparison.Ordinal);
-        Assert.Single(_scratch.Invocations());
+        // Only the first run's claude (waited for: PromptStarted comes before the fake has written anything).
+        Assert.Single(await _scratch.WaitForReadyAsync(1));
         await cancel.CancelAsync();
         await first;
 

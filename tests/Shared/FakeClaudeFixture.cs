@@ -17,7 +17,10 @@ public sealed class FakeClaudeScratch : IDisposable
         LogDirectory = Path.Combine(Directory, "logs");
     }
 
-    /// <summary>The FakeClaude executable, copied beside the tests by the project reference.</summary>
+    /// <summary>
+    /// The FakeClaude executable: the native one where the build made it (tests/Directory.Build.props), else the one the
+    /// project reference copied beside the tests.
+    /// </summary>
     public static string FakeClaudePath { get; } = FindFakeClaude();
 
     public string Directory { get; }
@@ -131,6 +134,13 @@ public sealed class FakeClaudeScratch : IDisposable
 
     private static string FindFakeClaude()
     {
+        var native = typeof(FakeClaudeScratch).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .Cast<System.Reflection.AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "NativeFakeClaude")?.Value;
+        if (native is not null)
+        {
+            return File.Exists(native) ? native : throw new FileNotFoundException($"The native FakeClaude was not built at {native}.");
+        }
+
         var name = OperatingSystem.IsWindows() ? "FakeClaude.exe" : "FakeClaude";
         var path = Path.Combine(AppContext.BaseDirectory, name);
         return File.Exists(path) ? path : throw new FileNotFoundException($"FakeClaude was not built beside the tests at {path}.");
