@@ -219,6 +219,24 @@ public sealed class SchedulerTests
         Assert.Equal(Verdict.NotStartedCancelled, (await waiting).Refusal);
     }
 
+    [Fact]
+    public async Task A_retry_gets_the_next_slot_before_a_prompt_that_has_not_started()
+    {
+        using var scheduler = Scheduler(maxParallel: 1, new RecordingObserver());
+        Assert.Null((await scheduler.EnterAsync()).Refusal);
+        var firstAttempt = scheduler.EnterAsync();
+        var retry = scheduler.ReenterAsync();
+
+        scheduler.Leave();
+
+        Assert.Null((await retry).Refusal);
+        Assert.False(firstAttempt.IsCompleted, "the prompt that has not started waits behind the retry, which queued after it");
+        Assert.Equal(1, scheduler.Started);
+        scheduler.Leave();
+        Assert.Null((await firstAttempt).Refusal);
+        Assert.Equal(2, scheduler.Started);
+    }
+
     private Scheduler Scheduler(int maxParallel, RecordingObserver observer) =>
         new(new RunRequest { MaxParallel = maxParallel, TimeProvider = _time }, new ObserverGate(observer), CancellationToken.None);
 }

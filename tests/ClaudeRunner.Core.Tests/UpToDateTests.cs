@@ -110,6 +110,31 @@ public sealed class UpToDateTests : IDisposable
     }
 
     [Fact]
+    public void The_keys_hold_one_string_for_what_prompts_have_in_common_and_their_own_text_digest()
+    {
+        const string Json = """{"defaults": {"model": "opus", "env": {"CR_FLAVOUR": "mint"}}, "prompts": [{"id": "a", "prompt": "one"}, {"id": "b", "prompt": "two"}]}""";
+        var keys = ClaudeRunnerEngine.Plan(Request(Json)).Prompts.Select(p => p.Key!.Parts.ToList()).ToList();
+
+        // The plan holds every prompt's key until the run ends: 64-character digests and part names repeated per prompt
+        // would be most of what a waiting prompt costs (bench/README.md, "Memory per prompt in a run").
+        Assert.Equal(keys[0].Select(p => p.Key), keys[1].Select(p => p.Key));
+        Assert.All(keys[0].Zip(keys[1]), pair =>
+        {
+            Assert.Same(pair.First.Key, pair.Second.Key);
+            if (pair.First.Key == "text")
+            {
+                Assert.NotEqual(pair.First.Value, pair.Second.Value);
+            }
+            else
+            {
+                Assert.Same(pair.First.Value, pair.Second.Value);
+            }
+        });
+        Assert.Contains(keys[0], p => p.Key == "option:model");
+        Assert.Contains(keys[0], p => p.Key == "env:CR_FLAVOUR");
+    }
+
+    [Fact]
     public async Task A_failure_is_never_recorded_so_the_next_run_runs_only_what_did_not_succeed()
     {
         await RunAsync("""{"prompts": [{"id": "good", "prompt": "fine"}, {"id": "bad", "prompt": "@fake is_error"}]}""");

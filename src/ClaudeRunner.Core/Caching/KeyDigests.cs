@@ -15,6 +15,7 @@ internal sealed class KeyDigests
     private readonly Dictionary<string, string?> _files = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _secrets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<TargetFile>> _globs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _shared = new(StringComparer.Ordinal);
 
     /// <summary>The inputs of a prompt, relative to its working directory (<c>/</c>-separated), with the SHA-256 of each one's content.</summary>
     public IEnumerable<(string Path, string Digest)> Inputs(PlannedPrompt planned)
@@ -44,6 +45,25 @@ internal sealed class KeyDigests
                 yield return (Path.GetRelativePath(workingDirectory, file).Replace('\\', '/'), digest);
             }
         }
+    }
+
+    /// <summary>
+    /// The digest of <paramref name="text"/>, one string for every prompt whose key has the same one (claude's version,
+    /// a working directory, an argument list, an option's value): a plan holds each prompt's key until the run ends,
+    /// and 100,000 copies of one 64-character digest would be 15 MB.
+    /// </summary>
+    public string Shared(string text) => Pooled(PromptKey.Digest(text));
+
+    /// <summary>One string for every key part named <paramref name="name"/> (<c>option:model</c>, <c>env:HOME</c>), as <see cref="Shared"/>.</summary>
+    public string Pooled(string name)
+    {
+        if (_shared.TryGetValue(name, out var same))
+        {
+            return same;
+        }
+
+        _shared.Add(name);
+        return name;
     }
 
     /// <summary>

@@ -27,29 +27,29 @@ internal sealed record PromptKey(string Value, IReadOnlyDictionary<string, strin
         var workingDirectory = options.WorkingDirectory!;
         var parts = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["claude"] = Digest(claudeVersion),
+            ["claude"] = digests.Shared(claudeVersion),
             ["text"] = Digest(prompt.Text),
-            ["directory"] = Digest(Path.GetRelativePath(baseDirectory, workingDirectory).Replace('\\', '/')),
+            ["directory"] = digests.Shared(Path.GetRelativePath(baseDirectory, workingDirectory).Replace('\\', '/')),
             // The whole argument list (not the executable's path, which differs between machines): whatever option reaches claude.
-            ["command"] = Digest(string.Join('\0', planned.Command.Arguments)),
+            ["command"] = digests.Shared(string.Join('\0', planned.Command.Arguments)),
         };
         var request = new RunRequest { Defaults = options };
         foreach (var option in RunOptions.All.Where(o => o.IsPerPrompt && !NotClaudeOptions.Contains(o.Name)))
         {
             if (option.ValueIn(request) is { } value)
             {
-                parts[$"option:{option.FileKey}"] = Digest(option.Kind.Display(value));
+                parts[digests.Pooled($"option:{option.FileKey}")] = digests.Shared(option.Kind.Display(value));
             }
         }
 
         foreach (var (name, value) in options.Env ?? new Dictionary<string, string>())
         {
-            parts[$"env:{name}"] = SecretRedactor.IsSecretName(name) ? digests.Secret(value) : Digest(value);
+            parts[digests.Pooled($"env:{name}")] = SecretRedactor.IsSecretName(name) ? digests.Secret(value) : digests.Shared(value);
         }
 
         foreach (var (path, digest) in digests.Inputs(planned))
         {
-            parts[$"input:{path}"] = digest;
+            parts[digests.Pooled($"input:{path}")] = digest;
         }
 
         var material = new StringBuilder(Format).Append('\n');

@@ -108,7 +108,7 @@ public sealed record ClaudeCommand
             claudePath,
             args,
             options.WorkingDirectory ?? System.Environment.CurrentDirectory,
-            options.Env ?? new Dictionary<string, string>(),
+            options.Env ?? System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty,
             output);
     }
 

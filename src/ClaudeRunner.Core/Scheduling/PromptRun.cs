@@ -1,9 +1,11 @@
 namespace ClaudeRunner;
 
 /// <summary>
-/// One prompt of a run, from its first attempt to its result row: takes a slot per attempt and gives it
-/// back during the backoff, retries what the retry policy calls transient, and adds up the attempts'
-/// cost and tokens. Whatever happens, including a failure of the runner itself, the prompt gets its row.
+/// One prompt of a run, from its first attempt to its result row: made once the scheduler admitted its first attempt
+/// (a prompt that waits has no PromptRun), gives its slot back during the backoff and takes one per retry, retries what
+/// the retry policy calls transient, and adds up the attempts' cost and tokens. Whatever happens, including a failure
+/// of the runner itself, the prompt gets its row; a prompt that never gets a slot gets its row from
+/// <see cref="WithoutAttempt"/> or <see cref="NotStarted"/>.
 /// </summary>
 internal sealed class PromptRun : IAttemptOutput
 {
@@ -48,22 +50,30 @@ internal sealed class PromptRun : IAttemptOutput
 
     private Prompt Prompt => _planned.Prompt;
 
-    public async Task<PromptResult> ExecuteAsync(CancellationToken cancellation)
+    /// <summary>The row of a prompt that runs no attempt and needs no slot: up to date, or claude was not found; null when it runs.</summary>
+    public static PromptResult? WithoutAttempt(RunPlan plan, PlannedPrompt planned) =>
+        planned.UpToDate is { } recorded ? UpToDate(plan, planned.Prompt, recorded)
+        : plan.ClaudeNotFound is { } reason ? NotStarted(planned.Prompt, Verdict.ClaudeNotFound(reason))
+        : null;
+
+    /// <summary>The row of a prompt that never started: <paramref name="verdict"/> says why (cancel, usage limit, fail-fast).</summary>
+    public static PromptResult NotStarted(Prompt prompt, Verdict verdict) => new()
     {
-        if (_planned.UpToDate is { } recorded)
-        {
-            return UpToDate(recorded);
-        }
+        Id = prompt.Id,
+        Outcome = verdict.Outcome,
+        Message = verdict.Message,
+        Location = prompt.Location,
+        File = prompt.File?.RelativePath,
+        Output = verdict.Output,
+    };
 
-        if (_plan.ClaudeNotFound is { } reason)
-        {
-            return Result(Verdict.ClaudeNotFound(reason));
-        }
-
+    /// <summary>Runs the prompt's attempts, the first in the slot <paramref name="admission"/> holds; returns its row.</summary>
+    public async Task<PromptResult> ExecuteAsync(Admission admission, CancellationToken cancellation)
+    {
         Verdict verdict;
         try
         {
-            verdict = await RunAttemptsAsync(cancellation).ConfigureAwait(false);
+            verdict = await RunAttemptsAsync(admission, cancellation).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -77,7 +87,7 @@ internal sealed class PromptRun : IAttemptOutput
         }
 
         _scheduler.NoteFinal(Prompt.Id, verdict.Outcome);
-        var result = WithOutput(Result(verdict));
+        var result = WithOutput(_plan, Prompt, Result(verdict));
         var judged = FindingsReport.Judge(result, Prompt);
         // claude's success is recorded, not the judged result: the same code gets the same review, so a review that fails
         // on its findings stays failed, without paying again, until its inputs change (an isolated one too: a failed prompt's
@@ -92,14 +102,14 @@ internal sealed class PromptRun : IAttemptOutput
     }
 
     /// <summary>The result with its structured output written to <c>&lt;id&gt;.output.json</c>; a write that fails is said in its message.</summary>
-    private PromptResult WithOutput(PromptResult result)
+    private static PromptResult WithOutput(RunPlan plan, Prompt prompt, PromptResult result)
     {
         if (result.Output is not { } output)
         {
             return result;
         }
 
-        var path = Path.Combine(_plan.Request.ResolvedLogDirectory, Prompt.Id + ".output.json");
+        var path = Path.Combine(plan.Request.ResolvedLogDirectory, prompt.Id + ".output.json");
         try
         {
             OwnerOnlyFile.WriteAtomically(path, stream =>
@@ -154,20 +164,20 @@ internal sealed class PromptRun : IAttemptOutput
     }
 
     /// <summary>The recorded success, its structured output replayed (and a review's findings judged again, under today's FailOn).</summary>
-    private PromptResult UpToDate(RecordedSuccess recorded) => FindingsReport.Judge(
-        WithOutput(new()
+    private static PromptResult UpToDate(RunPlan plan, Prompt prompt, RecordedSuccess recorded) => FindingsReport.Judge(
+        WithOutput(plan, prompt, new()
         {
-            Id = Prompt.Id,
+            Id = prompt.Id,
             Outcome = Outcome.UpToDate,
             Message = $"Up to date ({recorded.When}): not run again.",
-            Location = Prompt.Location,
-            File = Prompt.File?.RelativePath,
+            Location = prompt.Location,
+            File = prompt.File?.RelativePath,
             SessionId = recorded.SessionId,
             ResultText = recorded.ResultText,
             Output = recorded.Output,
             UpToDateWith = recorded,
         }),
-        Prompt);
+        prompt);
 
     void IAttemptOutput.Output(PromptOutputKind kind, string text) =>
         _observer.Emit(new PromptOutput(_time.GetLocalNow(), Prompt, kind, text));
@@ -205,13 +215,12 @@ internal sealed class PromptRun : IAttemptOutput
         }
     }
 
-    /// <summary>The attempts; returns the last one's verdict, or why the prompt never started.</summary>
-    private async Task<Verdict> RunAttemptsAsync(CancellationToken cancellation)
+    /// <summary>The attempts, the first in the slot of <paramref name="admission"/>; returns the last one's verdict, or why none started.</summary>
+    private async Task<Verdict> RunAttemptsAsync(Admission admission, CancellationToken cancellation)
     {
         var retryPolicy = _plan.RetryPolicy;
         while (true)
         {
-            var admission = await _scheduler.EnterAsync().ConfigureAwait(false);
             if (admission.Refusal is { } refusal)
             {
                 return _last?.Verdict ?? refusal;
@@ -266,6 +275,8 @@ internal sealed class PromptRun : IAttemptOutput
             {
                 return last.Verdict;
             }
+
+            admission = await _scheduler.ReenterAsync().ConfigureAwait(false);
         }
     }
 

@@ -1,9 +1,9 @@
 namespace ClaudeRunner;
 
 /// <summary>
-/// One run of a plan: every prompt is a <see cref="PromptRun"/> sharing the <see cref="Scheduler"/>'s slots,
-/// a heartbeat reports progress meanwhile, and at the end the reports are written with a row for every
-/// prompt, whether it ran, failed, was cancelled or never started.
+/// One run of a plan: the prompts are admitted to the <see cref="Scheduler"/>'s slots one at a time in the plan's
+/// start order, each admitted one runs as a <see cref="PromptRun"/>, a heartbeat reports progress meanwhile, and at the
+/// end the reports are written with a row for every prompt, whether it ran, failed, was cancelled or never started.
 /// </summary>
 internal sealed class Run
 {
@@ -12,6 +12,8 @@ internal sealed class Run
     private readonly TimeProvider _time;
     private readonly string _runMarker = Guid.NewGuid().ToString("N");
     private readonly CiFormat? _ci;
+    private Scheduler? _scheduler;
+    private int _promptRunsMade;
 
     public Run(RunPlan plan, IRunObserver? observer)
     {
@@ -20,6 +22,12 @@ internal sealed class Run
         _time = plan.Request.TimeProvider;
         _ci = CiServices.Resolve(plan.Request.CiOutput, plan.Request.EnvironmentVariable);
     }
+
+    /// <summary>PromptRuns made so far (for tests: only an admitted prompt gets one).</summary>
+    internal int PromptRunsMade => Volatile.Read(ref _promptRunsMade);
+
+    /// <summary>Prompts the scheduler admitted to their first attempt so far (for tests).</summary>
+    internal int PromptsAdmitted => _scheduler?.Started ?? 0;
 
     public async Task<RunSummary> ExecuteAsync(CancellationToken cancellation)
     {
@@ -37,22 +45,10 @@ internal sealed class Run
         using (var worktrees = new RunWorktrees(_plan))
         {
             var heartbeat = new HeartbeatTimer(request.HeartbeatInterval, _time, startTimestamp, results.Length, scheduler, _observer).RunAsync(heartbeatStop.Token);
+            _scheduler = scheduler;
             try
             {
-                // Each task queues for its first slot before the next one is created, and the scheduler
-                // serves its queue in order, so prompts start in the plan's start order (input order, or longest first).
-                await Task.WhenAll(_plan.StartOrder.Select(async index =>
-                {
-                    var planned = _plan.Prompts[index];
-                    var result = await new PromptRun(_plan, planned, $"{_runMarker}:{index}", scheduler, _observer, start, worktrees).ExecuteAsync(cancellation).ConfigureAwait(false);
-                    results[index] = result;
-                    scheduler.PromptDone();
-                    // A success whose changes are still to be applied is finished once they are (below): it may yet conflict.
-                    if (!PromptRun.IsApplyPending(planned, result))
-                    {
-                        _observer.Emit(new PromptFinished(_time.GetLocalNow(), result));
-                    }
-                })).ConfigureAwait(false);
+                await RunPromptsAsync(scheduler, results, start, worktrees, cancellation).ConfigureAwait(false);
             }
             finally
             {
@@ -102,6 +98,89 @@ internal sealed class Run
         _observer.Emit(new RunFinished(_time.GetLocalNow(), summary));
         _observer.ThrowIfFailed();
         return summary;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="results"/>. The prompts that need no slot (up to date, or claude not found) get their rows at
+    /// once; the others wait for their first slot one at a time, in the plan's start order (input order, or longest
+    /// first), and only an admitted prompt gets its <see cref="PromptRun"/>: a prompt that has not started holds nothing
+    /// but its plan, so a run's memory does not grow with the prompts still to start. After a refusal (cancel, usage
+    /// limit, fail-fast) the rest get the row of a prompt that never started. Returns once every prompt has its row.
+    /// </summary>
+    private async Task RunPromptsAsync(Scheduler scheduler, PromptResult[] results, DateTimeOffset start, RunWorktrees worktrees, CancellationToken cancellation)
+    {
+        foreach (var index in _plan.StartOrder)
+        {
+            if (PromptRun.WithoutAttempt(_plan, _plan.Prompts[index]) is { } row)
+            {
+                Finish(index, row);
+            }
+        }
+
+        // The prompts running; a prompt's task is dropped once it has completed (each kept to the end would be a few
+        // hundred bytes per prompt), unless it failed: the run then throws its exception, as Task.WhenAll would.
+        var running = new HashSet<Task>();
+        Verdict? refusal = null;
+        foreach (var index in _plan.StartOrder)
+        {
+            if (results[index] is not null)
+            {
+                continue;
+            }
+
+            if (refusal is null)
+            {
+                var admission = await scheduler.EnterAsync().ConfigureAwait(false);
+                if (admission.Refusal is null)
+                {
+                    Interlocked.Increment(ref _promptRunsMade);
+                    var task = RunPromptAsync(index, new PromptRun(_plan, _plan.Prompts[index], $"{_runMarker}:{index}", scheduler, _observer, start, worktrees), admission);
+                    lock (running)
+                    {
+                        running.Add(task);
+                    }
+
+                    _ = task.ContinueWith(
+                        done =>
+                        {
+                            lock (running)
+                            {
+                                running.Remove(done);
+                            }
+                        },
+                        CancellationToken.None,
+                        TaskContinuationOptions.OnlyOnRanToCompletion | TaskContinuationOptions.ExecuteSynchronously,
+                        TaskScheduler.Default);
+                    continue;
+                }
+
+                refusal = admission.Refusal;
+            }
+
+            Finish(index, PromptRun.NotStarted(_plan.Prompts[index].Prompt, refusal.Value));
+        }
+
+        Task[] left;
+        lock (running)
+        {
+            left = [.. running];
+        }
+
+        await Task.WhenAll(left).ConfigureAwait(false);
+
+        async Task RunPromptAsync(int index, PromptRun run, Admission admission) =>
+            Finish(index, await run.ExecuteAsync(admission, cancellation).ConfigureAwait(false));
+
+        void Finish(int index, PromptResult result)
+        {
+            results[index] = result;
+            scheduler.PromptDone();
+            // A success whose changes are still to be applied is finished once they are (ApplyChangesAsync): it may yet conflict.
+            if (!PromptRun.IsApplyPending(_plan.Prompts[index], result))
+            {
+                _observer.Emit(new PromptFinished(_time.GetLocalNow(), result));
+            }
+        }
     }
 
     /// <summary>

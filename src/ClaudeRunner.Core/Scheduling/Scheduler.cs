@@ -2,14 +2,16 @@ namespace ClaudeRunner;
 
 /// <summary>
 /// The run's slots: at most the concurrency limit of attempts at once (<see cref="AdaptiveConcurrency"/>, at most
-/// MaxParallel), a slot refilled the moment it frees (no batches), waiters served in the order they queued, no start
-/// while the API's announced retry delay runs, and nothing new started after cancel, after a usage limit, or, with
-/// fail-fast, after the first prompt that failed for good. Counts the running attempts and the finished prompts.
+/// MaxParallel), a slot refilled the moment it frees (no batches), retries served before prompts that have not
+/// started yet and each in the order they queued, no start while the API's announced retry delay runs, and nothing new
+/// started after cancel, after a usage limit, or, with fail-fast, after the first prompt that failed for good. Counts
+/// the running attempts, the prompts admitted to their first attempt and the finished prompts.
 /// </summary>
 internal sealed class Scheduler : IDisposable
 {
     private readonly object _gate = new();
-    private readonly LinkedList<TaskCompletionSource<Admission>> _waiting = new();
+    private readonly LinkedList<TaskCompletionSource<Admission>> _retrying = new();
+    private readonly LinkedList<TaskCompletionSource<Admission>> _starting = new();
     private readonly AdaptiveConcurrency _limit;
     private readonly bool _failFast;
     private readonly CancellationToken _cancellation;
@@ -18,6 +20,7 @@ internal sealed class Scheduler : IDisposable
     private readonly CancellationTokenRegistration _onCancel;
     private ITimer? _pauseTimer;
     private int _running;
+    private int _started;
     private int _done;
     private volatile string? _failFastCause;
     private volatile string? _usageLimit;
@@ -34,6 +37,9 @@ internal sealed class Scheduler : IDisposable
 
     /// <summary>Attempts running now.</summary>
     public int Running => Volatile.Read(ref _running);
+
+    /// <summary>Prompts admitted to their first attempt.</summary>
+    public int Started => Volatile.Read(ref _started);
 
     /// <summary>Prompts done for good.</summary>
     public int Done => Volatile.Read(ref _done);
@@ -61,20 +67,17 @@ internal sealed class Scheduler : IDisposable
     }
 
     /// <summary>
-    /// Waits for a slot, in the order callers queued. The admission's refusal is null when the caller got one (give it
-    /// back with <see cref="Leave"/>); otherwise it says why the attempt must not start.
+    /// Waits for a slot for a prompt's first attempt, after every retry waiting and in the order callers queued. The
+    /// admission's refusal is null when the caller got one (give it back with <see cref="Leave"/>); otherwise it says
+    /// why the attempt must not start.
     /// </summary>
-    public Task<Admission> EnterAsync()
-    {
-        var waiter = new TaskCompletionSource<Admission>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            _waiting.AddLast(waiter);
-        }
+    public Task<Admission> EnterAsync() => Queue(_starting);
 
-        Serve(null);
-        return waiter.Task;
-    }
+    /// <summary>
+    /// Waits for a slot for a retry, as <see cref="EnterAsync"/> does, but before every prompt that has not started yet:
+    /// a prompt that began finishes before new ones begin, whatever the number of prompts still to start.
+    /// </summary>
+    public Task<Admission> ReenterAsync() => Queue(_retrying);
 
     /// <summary>Gives a slot back.</summary>
     public void Leave()
@@ -130,6 +133,18 @@ internal sealed class Scheduler : IDisposable
         }
     }
 
+    private Task<Admission> Queue(LinkedList<TaskCompletionSource<Admission>> queue)
+    {
+        var waiter = new TaskCompletionSource<Admission>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            queue.AddLast(waiter);
+        }
+
+        Serve(null);
+        return waiter.Task;
+    }
+
     /// <summary>Applies <paramref name="update"/> to the limit, then starts or refuses waiters in queue order; reports a change of the limit.</summary>
     private void Serve(Func<AdaptiveConcurrency, ConcurrencyChanged?>? update)
     {
@@ -141,7 +156,7 @@ internal sealed class Scheduler : IDisposable
             // One reading of the clock for the check and the timer: with two, a pause could end between them and
             // leave the queue with no timer to serve it.
             var now = _time.GetLocalNow();
-            while (_waiting.First is { } first)
+            while ((_retrying.First ?? _starting.First) is { } first)
             {
                 Admission admission;
                 if (StartRefusal is { } refusal)
@@ -151,6 +166,11 @@ internal sealed class Scheduler : IDisposable
                 else if (Running < _limit.Limit && _limit.MayStart(now))
                 {
                     Interlocked.Increment(ref _running);
+                    if (first.List == _starting)
+                    {
+                        Interlocked.Increment(ref _started);
+                    }
+
                     admission = new Admission(null, _limit.Round);
                 }
                 else
@@ -159,7 +179,7 @@ internal sealed class Scheduler : IDisposable
                     break;
                 }
 
-                _waiting.RemoveFirst();
+                first.List!.RemoveFirst();
                 admitted.Add((first.Value, admission));
             }
         }
