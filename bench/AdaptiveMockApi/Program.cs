@@ -66,9 +66,12 @@ async Task RunAsync(string label, string[] extra)
     var failed = summary.RootElement.GetProperty("totals").GetProperty("failed").GetInt32();
     var claudeCpu = summary.RootElement.GetProperty("prompts").EnumerateArray()
         .Sum(p => p.TryGetProperty("cpuSeconds", out var cpu) && cpu.ValueKind == JsonValueKind.Number ? cpu.GetDouble() : 0);
-    var signals = summary.RootElement.TryGetProperty("concurrency", out var concurrency)
-        ? concurrency.GetProperty("rateLimitedSignals").GetInt32().ToString(CultureInfo.InvariantCulture)
-        : "-";
+    var limit = summary.RootElement.TryGetProperty("concurrency", out var concurrency)
+        ? Limit(concurrency)
+        : "fixed";
+    // The engine's side: how many claude processes were alive at once (from each prompt's start and end).
+    var alive = MockAnthropicApi.MaxConcurrent(summary.RootElement.GetProperty("prompts").EnumerateArray()
+        .Select(p => (p.GetProperty("start").GetDateTimeOffset(), (DateTimeOffset?)p.GetProperty("end").GetDateTimeOffset())));
 
     // What the mock saw: the kinds of request, and per claude process (session) its model requests.
     var requests = mock.Requests;
@@ -83,11 +86,21 @@ async Task RunAsync(string label, string[] extra)
     Console.WriteLine(FormattableString.Invariant(
         $"          CPU: run {runCpu:0.0} s (CLI + claudes {childrenAfter - childrenBefore:0.0} s, of which claudes sampled {claudeCpu:0.0} s = {claudeCpu / prompts:0.00} s a prompt; mock {selfAfter - selfBefore:0.0} s) -> floor {runCpu / Environment.ProcessorCount:0.0} s on {Environment.ProcessorCount} cores; machine busy {machine:0.0} s of {makespan * Environment.ProcessorCount:0.0} s"));
     Console.WriteLine(FormattableString.Invariant(
-        $"          mock: {kinds}; {admittedPerSession.Count} sessions, admitted model requests per session {admittedPerSession.DefaultIfEmpty().Min()}-{admittedPerSession.DefaultIfEmpty().Max()}; most in flight at once: {mock.MaxConcurrentMessageRequests()} requests, {mock.MaxConcurrentSessions()} sessions; the engine counted {signals} 429 signals"));
+        $"          mock: {kinds}; {admittedPerSession.Count} sessions, admitted model requests per session {admittedPerSession.DefaultIfEmpty().Min()}-{admittedPerSession.DefaultIfEmpty().Max()}; most in flight at once: {mock.MaxConcurrentMessageRequests()} requests, {mock.MaxConcurrentSessions()} sessions"));
+    Console.WriteLine($"          engine: {limit}; at most {alive} claudes alive at once");
     if (process.ExitCode != 0 || failed > 0)
     {
         Console.WriteLine(console);
     }
+}
+
+// The adaptive limit's course: the 429 signals the engine counted, the changes, the highest limit reached.
+static string Limit(JsonElement concurrency)
+{
+    var changes = concurrency.GetProperty("changes").EnumerateArray().ToList();
+    var highest = changes.Select(c => c.GetProperty("to").GetInt32()).Append(concurrency.GetProperty("initial").GetInt32()).Max();
+    return FormattableString.Invariant(
+        $"{concurrency.GetProperty("rateLimitedSignals").GetInt32()} 429 signals, limit {concurrency.GetProperty("initial").GetInt32()} -> at most {highest} -> {concurrency.GetProperty("final").GetInt32()} in {changes.Count} changes ({changes.Count(c => c.GetProperty("to").GetInt32() < c.GetProperty("from").GetInt32())} down)");
 }
 
 static void WritePrompts(string file, ClaudeEnvironment environment, int count)
