@@ -4,8 +4,24 @@
 # and retries itself after retry_ms), MaxParallel 16, with adaptation on and off side by side. The ideal makespan is
 # 40 / 4 x 1 s = 10 s. Reports the makespan, the server's 429 answers and the prompts that failed.
 # usage: bench/adaptive.sh [PROMPTS] [RETRY_MS] [ANSWER_MS]
+#        bench/adaptive.sh --real [PROMPTS] [ANSWER_MS]
+# --real: the same workload with the real pinned claude against the end-to-end tests' mock Anthropic API, which admits
+# 4 requests at once and answers 429 with retry-after: 1 above 4 (bench/AdaptiveMockApi); it also reports the CPU the
+# run took, which bounds its makespan on a small machine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+
+if [ "${1:-}" = --real ]; then
+  shift
+  work=$(mktemp -d /tmp/claude-runner-adaptive-real-XXXXXX)
+  trap 'rm -rf "$work"' EXIT
+  bash "$root/.ci/install-claude.sh" >/dev/null
+  # The CLI as shipped: Native AOT (PublishAot in its project).
+  dotnet publish -c Release "$root/src/ClaudeRunner.Cli" -o "$work/cli" -v:q -nologo >/dev/null
+  dotnet build -c Release "$root/bench/AdaptiveMockApi" -o "$work/bench" -v:q -nologo >/dev/null
+  dotnet "$work/bench/AdaptiveMockApi.dll" "$work/cli/claude-runner" "$root/.tools/claude/node_modules/.bin/claude" "${1:-40}" "${2:-1000}"
+  exit
+fi
 prompts=${1:-40}
 retry_ms=${2:-1000}
 answer_ms=${3:-1000}

@@ -98,14 +98,21 @@ public sealed class MockBehaviour
     /// <summary>
     /// A server that admits <paramref name="limit"/> requests at once: each admitted one is answered with
     /// <paramref name="text"/> after <paramref name="answerTime"/>; one beyond the limit gets 429 with a
-    /// <c>retry-after</c> of <paramref name="retryAfter"/> at once. The first admitted answers are held until a request
-    /// has been refused (or 30 s passed), so that a refusal happens however slowly the clients start, not only when
-    /// their starts happen to overlap. Share one instance between the prompts it limits.
+    /// <c>retry-after</c> of <paramref name="retryAfter"/> at once. With <paramref name="holdUntilRefused"/> (tests), the
+    /// first admitted answers are held until a request has been refused (or 30 s passed), so that a refusal happens
+    /// however slowly the clients start, not only when their starts happen to overlap; without it (bench/AdaptiveMockApi),
+    /// every admitted request is answered after <paramref name="answerTime"/>, as a real server would. Share one instance
+    /// between the prompts it limits.
     /// </summary>
-    public static MockBehaviour AdmitAtOnce(int limit, TimeSpan answerTime, TimeSpan retryAfter, string text = MockAnthropicApi.DefaultReplyText)
+    public static MockBehaviour AdmitAtOnce(int limit, TimeSpan answerTime, TimeSpan retryAfter, string text = MockAnthropicApi.DefaultReplyText, bool holdUntilRefused = true)
     {
         var inFlight = 0;
         var refused = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!holdUntilRefused)
+        {
+            refused.SetResult();
+        }
+
         var refusal = MockResponse.Error(429, retryAfter: retryAfter);
         async Task UntilRefusedAsync(CancellationToken cancellation)
         {
