@@ -91,11 +91,50 @@ public sealed partial class TerminalDisplayTests : IDisposable
         Assert.Equal("Cancelled", prompt.Outcome);
     }
 
-    private static int ParentOf(int pid)
+    [Fact]
+    public async Task Ctrl_C_on_the_terminal_reaches_the_runner_alone_which_stops_claude_and_records_it_as_cancelled()
+    {
+        _scratch.WriteFile("prompts.json", """{"prompts":[{"id":"held","prompt":"@fake hang\nheld"}]}""");
+        using var script = StartOnTerminal("prompts.json", "--claude", FakeClaudeScratch.FakeClaudePath, "--retry", "0");
+        var output = script.StandardOutput.ReadToEndAsync();
+        var error = script.StandardError.ReadToEndAsync();
+        var claude = Assert.Single(await _scratch.WaitForReadyAsync(1));
+        var runner = ParentOf(claude);
+
+        // Out of the terminal's foreground process group, claude cannot get the terminal's SIGINT or SIGHUP.
+        Assert.NotEqual(StatField(runner, SessionField), StatField(claude, SessionField));
+        Assert.NotEqual(StatField(claude, ProcessGroupField), StatField(claude, ForegroundGroupField));
+
+        // What the terminal's line discipline does with a typed ^C: SIGINT to its foreground process group. (Typing it through
+        // script's standard input depends on when script forwards it, which once took longer than the test's limit.)
+        var foreground = StatField(runner, ForegroundGroupField).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using (var interrupt = Process.Start("kill", ["-INT", "--", "-" + foreground]))
+        {
+            await interrupt.WaitForExitAsync();
+            Assert.Equal(0, interrupt.ExitCode);
+        }
+
+        await script.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+
+        var screen = await output + await error;
+        Assert.True(script.ExitCode == 130, screen);
+        Assert.False(ProcessProbe.IsAlive(claude), "claude outlived the runner");
+        var prompt = FakeClaudeScratch.SummaryPrompts(Path.Combine(_scratch.Directory, "claude-logs", "summary.json"))["held"];
+        Assert.Equal("Cancelled", prompt.Outcome);
+    }
+
+    // Fields of /proc/<pid>/stat after the command's name, counted from the state as 0 (proc(5)).
+    private const int ProcessGroupField = 2;
+    private const int SessionField = 3;
+    private const int ForegroundGroupField = 5;
+
+    private static int StatField(int pid, int field)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
-        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[field], System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    private static int ParentOf(int pid) => StatField(pid, 1);
 
     private async Task<(int ExitCode, string Screen)> RunOnTerminalAsync(params string[] args)
     {

@@ -4,9 +4,13 @@ using System.Diagnostics;
 namespace ClaudeRunner;
 
 /// <summary>
-/// Starts claude so that it dies with the runner, even when the runner is killed with SIGKILL and no code of ours runs. On
-/// Linux claude is started through util-linux's <c>setpriv --pdeathsig TERM --</c>, which asks the kernel for a parent-death
-/// signal and then execs claude (the same pid): .NET's Process runs no code of ours between fork and exec. SIGTERM, not
+/// Starts claude so that it dies with the runner, even when the runner is killed with SIGKILL and no code of ours runs, and so
+/// that only the runner hears the terminal. On Linux claude is started through util-linux's <c>setpriv --pdeathsig TERM --
+/// setsid --</c>: setpriv asks the kernel for a parent-death signal, setsid gives claude a session (and process group) of its
+/// own, and each execs the next (the same pid): .NET's Process runs no code of ours between fork and exec. Out of the
+/// terminal's foreground group, claude gets no SIGINT from Ctrl+C and no SIGHUP from a hang-up: the runner alone gets them
+/// and stops claude with its grace period, so a cancelled prompt is recorded as Cancelled, not as a claude that died of a
+/// signal before the runner knew (ninja puts its commands in groups of their own for the same reason). SIGTERM, not
 /// SIGKILL: claude ends the commands its tools run (in sessions of their own, out of reach of its process group) when it
 /// gets SIGTERM, and a SIGKILLed claude leaves them running (docs/claude-cli.md, "Signals and children"). The kernel sends
 /// that signal when the thread that forked the child ends, not the process, and a thread-pool thread retires after some idle
@@ -18,6 +22,7 @@ namespace ClaudeRunner;
 internal static class ClaudeLauncher
 {
     private static readonly Lazy<string?> Setpriv = new(FindSetpriv);
+    private static readonly Lazy<string?> Setsid = new(() => FindUtilLinux("setsid"));
     private static readonly BlockingCollection<(Process Process, TaskCompletionSource Started)> Pending = [];
     private static readonly Lazy<Thread> LaunchThread = new(() =>
     {
@@ -43,6 +48,13 @@ internal static class ClaudeLauncher
         }
 
         start.ArgumentList.Insert(0, start.FileName);
+        if (Setsid.Value is { } setsid)
+        {
+            // setsid execs without a fork when its caller leads no process group, which a freshly forked child never does.
+            start.ArgumentList.Insert(0, "--");
+            start.ArgumentList.Insert(0, setsid);
+        }
+
         start.ArgumentList.Insert(0, "--");
         start.ArgumentList.Insert(0, "TERM");
         start.ArgumentList.Insert(0, "--pdeathsig");
@@ -73,6 +85,10 @@ internal static class ClaudeLauncher
         OperatingSystem.IsLinux() && Path.IsPathFullyQualified(path) && File.Exists(path)
         && (File.GetUnixFileMode(path) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 
+    /// <summary>A util-linux program where the system keeps it (not a PATH lookup).</summary>
+    private static string? FindUtilLinux(string name) =>
+        new[] { $"/usr/bin/{name}", $"/bin/{name}" }.FirstOrDefault(File.Exists);
+
     /// <summary>util-linux's setpriv where the system keeps it (not a PATH lookup), if it knows <c>--pdeathsig</c> (2.33, 2018).</summary>
     private static string? FindSetpriv()
     {
@@ -81,7 +97,7 @@ internal static class ClaudeLauncher
             return null;
         }
 
-        var path = new[] { "/usr/bin/setpriv", "/bin/setpriv" }.FirstOrDefault(File.Exists);
+        var path = FindUtilLinux("setpriv");
         return path is not null && OneShotProcess.Run(path, ["--help"], null, TimeSpan.FromSeconds(10)) is { ExitCode: 0 } help
             && help.Output.Contains("--pdeathsig", StringComparison.Ordinal)
             ? path
