@@ -105,8 +105,8 @@ public sealed partial class TerminalDisplayTests : IDisposable
         Assert.NotEqual(StatField(runner, SessionField), StatField(claude, SessionField));
         Assert.NotEqual(StatField(claude, ProcessGroupField), StatField(claude, ForegroundGroupField));
 
-        // What the terminal's line discipline does with a typed ^C: SIGINT to its foreground process group. (Typing it through
-        // script's standard input depends on when script forwards it, which once took longer than the test's limit.)
+        // What the terminal's line discipline does with a typed ^C: SIGINT to its foreground process group.
+        ProcessProbe.AssertInterruptReachesChildren();
         var foreground = StatField(runner, ForegroundGroupField).ToString(System.Globalization.CultureInfo.InvariantCulture);
         using (var interrupt = Process.Start("kill", ["-INT", "--", "-" + foreground]))
         {

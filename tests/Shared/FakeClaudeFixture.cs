@@ -195,6 +195,24 @@ public sealed record FakeInvocation(int Pid, DateTime Start, DateTime? End, int?
 /// <summary>Whether processes are alive (a zombie counts as gone: it runs nothing).</summary>
 public static class ProcessProbe
 {
+    /// <summary>
+    /// Fails at once, saying why, when this process ignores SIGINT: its children inherit that, and a runner that ignores
+    /// SIGINT would never stop. A shell without job control starts background commands (<c>cmd &amp;</c>) that way.
+    /// </summary>
+    public static void AssertInterruptReachesChildren()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        const int sigint = 2;
+        var ignored = File.ReadLines("/proc/self/status").First(line => line.StartsWith("SigIgn:", StringComparison.Ordinal));
+        var mask = ulong.Parse(ignored["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        Xunit.Assert.True((mask & (1UL << (sigint - 1))) == 0,
+            "The tests were started with SIGINT ignored (in the background by a shell without job control), so the runner under test would ignore it too: run them in the foreground or under `set -m`.");
+    }
+
     public static bool IsAlive(int pid)
     {
         if (!OperatingSystem.IsLinux())

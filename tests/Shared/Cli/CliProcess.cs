@@ -98,6 +98,11 @@ public sealed class CliProcess : IDisposable
     /// <summary>Sends a signal the way a terminal or a CI runner would.</summary>
     public void Signal(string signal)
     {
+        if (signal == "INT")
+        {
+            ProcessProbe.AssertInterruptReachesChildren();
+        }
+
         using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
