@@ -160,6 +160,21 @@ public sealed partial class CliRunTests : IDisposable
     }
 
     [Fact]
+    public async Task The_CLI_without_ICU_derives_the_ids_the_engine_derives_under_a_host_with_it()
+    {
+        // This test process normalises with ICU, as MSBuild and Cake do; the native CLI runs with InvariantGlobalization.
+        Assert.Equal(2, "é".Normalize(System.Text.NormalizationForm.FormD).Length);
+        string[] texts = ["Café déjà vu", "Straße ﬁx ①", "Привет, мир", "日本語"];
+
+        var result = await CliProcess.RunAsync(_scratch, JsonSerializer.Serialize(new { prompts = texts }), "--claude", FakeClaudeScratch.FakeClaudePath);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var ids = FakeClaudeScratch.SummaryPrompts(Path.Combine(_scratch.Directory, "claude-logs", "summary.json")).Keys;
+        Assert.Equal(texts.Select(text => PromptIds.Derive(text)).Order(StringComparer.Ordinal), ids.Order(StringComparer.Ordinal));
+        Assert.Contains(ids, id => id.StartsWith("cafe-deja-vu-", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_missing_claude_is_one_error_for_the_run_and_every_row_says_LaunchFailed()
     {
         var result = await CliProcess.RunAsync(_scratch, """{"prompts":["one","two","three"]}""", "--claude", "claude-that-does-not-exist");

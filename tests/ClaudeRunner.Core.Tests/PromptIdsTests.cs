@@ -14,7 +14,11 @@ public sealed class PromptIdsTests
     [Theory]
     [InlineData("Résumé café", "^resume-cafe-[0-9a-f]{8}$")]
     [InlineData("!!!", "^prompt-[0-9a-f]{8}$")]
-    [InlineData("日本語のプロンプト", "^prompt-[0-9a-f]{8}$")]
+    [InlineData("Straße ﬁx ①", "^strasse-fix-1-[0-9a-f]{8}$")]
+    [InlineData("Привет, мир", "^privet-mir-[0-9a-f]{8}$")]
+    [InlineData("日本語のプロンプト", "^ribenyunopuronputo-[0-9a-f]{8}$")]
+    [InlineData("😀", "^grinning-[0-9a-f]{8}$")]
+    [InlineData("\u0301\u0301", "^prompt-[0-9a-f]{8}$")]
     public void Derived_ids_are_safe_file_names_whatever_the_text(string text, string pattern)
     {
         var id = PromptIds.Derive(text);

@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 namespace ClaudeRunner.EndToEnd.Tests;
 
 /// <summary>
-/// Incremental runs against the REAL claude, through each front end: the second run asks <c>claude --version</c>,
+/// Incremental runs against the REAL claude, through each front end: the second run knows claude's version from the first,
 /// finds the recorded success and sends the API nothing.
 /// </summary>
 [Trait("Category", "RealClaude")]

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using AnyAscii;
 
 namespace ClaudeRunner;
 
@@ -69,33 +70,51 @@ public static partial class PromptIds
             : null;
     }
 
+    /// <summary>
+    /// Lower-case ASCII letters and digits of <paramref name="text"/>, transliterated (AnyAscii: <c>Café</c> gives <c>cafe</c>,
+    /// <c>Straße</c> <c>strasse</c>, <c>Привет</c> <c>privet</c>), anything else one <c>-</c>. AnyAscii rather than Unicode
+    /// normalisation: its tables are its own, so an id is the same with or without ICU (the CLI runs without it, for a
+    /// faster start; MSBuild and Cake hosts load it) and on every platform.
+    /// </summary>
     private static string Slug(string text, int maxLength)
     {
         var slug = new StringBuilder(maxLength);
-        foreach (var c in text.Normalize(NormalizationForm.FormKD))
+        foreach (var rune in text.EnumerateRunes())
         {
             if (slug.Length >= maxLength)
             {
                 break;
             }
 
-            if (char.IsAsciiLetterOrDigit(c))
+            if (rune.IsAscii)
             {
-                slug.Append(char.ToLowerInvariant(c));
+                Append(slug, (char)rune.Value);
+                continue;
             }
-            else if (slug.Length > 0 && slug[^1] != '-' && !IsCombiningMark(c))
+
+            // A combining mark has no transliteration: "e" and U+0301 stay "e", with no separator between them.
+            foreach (var ascii in Transliteration.Transliterate(rune))
             {
-                slug.Append('-');
+                Append(slug, (char)ascii);
             }
         }
 
-        return slug.ToString().Trim('-');
+        return slug.ToString(0, Math.Min(slug.Length, maxLength)).Trim('-');
+    }
+
+    private static void Append(StringBuilder slug, char c)
+    {
+        if (char.IsAsciiLetterOrDigit(c))
+        {
+            slug.Append(char.ToLowerInvariant(c));
+        }
+        else if (slug.Length > 0 && slug[^1] != '-')
+        {
+            slug.Append('-');
+        }
     }
 
     private static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0, 4).ToLowerInvariant();
-
-    private static bool IsCombiningMark(char c) =>
-        char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.NonSpacingMark or System.Globalization.UnicodeCategory.SpacingCombiningMark;
 
     // \z, not $: $ also matches before a final line feed, which would let "x\n" through.
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\z", RegexOptions.CultureInvariant)]

@@ -123,22 +123,8 @@ internal static partial class OwnerOnlyFile
     }
 
     private static bool IsOwnedByUs(string path) =>
-        Stat(path, out var status) == 0 ? status.Uid == GetEffectiveUserId() : throw new IOException(string.Create(CultureInfo.InvariantCulture, $"Cannot read the owner of '{path}' (errno {Marshal.GetLastPInvokeError()})."));
+        UnixFileStatus.Of(path, out var errno) is { } status ? status.Uid == GetEffectiveUserId() : throw new IOException(string.Create(CultureInfo.InvariantCulture, $"Cannot read the owner of '{path}' (errno {errno})."));
 
     [LibraryImport("libc", EntryPoint = "geteuid")]
     private static partial uint GetEffectiveUserId();
-
-    // .NET's own portable stat (the one File.* uses): one struct layout on every Unix, unlike libc's.
-    [LibraryImport("libSystem.Native", EntryPoint = "SystemNative_Stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int Stat(string path, out FileStatus status);
-
-    /// <summary>The head of System.Native's FileStatus; the padding leaves room for the fields not read here.</summary>
-    [StructLayout(LayoutKind.Sequential, Size = 256)]
-    private struct FileStatus
-    {
-        public int Flags;
-        public int Mode;
-        public uint Uid;
-        public uint Gid;
-    }
 }
