@@ -15,6 +15,15 @@ public sealed class ClaudeVersionTests : IDisposable
 
     private string RecordDirectory => Path.Combine(CacheDirectory, "claude");
 
+    /// <summary>Asks as a run does: planning, then a success recorded (which writes the version's record).</summary>
+    private string? AskAndSucceed(string claude)
+    {
+        var cache = new ResultCache(CacheDirectory);
+        var version = ClaudeVersion.Ask(claude, cache).Version;
+        cache.Record(new RecordedSuccess { Key = new string('0', 64), Id = "a", Succeeded = DateTimeOffset.UnixEpoch, RunStart = DateTimeOffset.UnixEpoch });
+        return version;
+    }
+
     private string NativeClaude(string from)
     {
         var path = Path.Combine(_scratch.Directory, "claude");
@@ -27,36 +36,36 @@ public sealed class ClaudeVersionTests : IDisposable
     {
         var claude = NativeClaude("/bin/echo");
 
-        var first = ClaudeVersion.Ask(claude, CacheDirectory, record: true);
+        var first = AskAndSucceed(claude);
 
-        Assert.StartsWith("echo (GNU coreutils)", first.Version, StringComparison.Ordinal);
+        Assert.StartsWith("echo (GNU coreutils)", first, StringComparison.Ordinal);
         var record = Assert.Single(Directory.GetFiles(RecordDirectory));
         // The record, not claude, answers now: an edited record shows through.
         var lines = File.ReadAllLines(record);
         File.WriteAllLines(record, [lines[0], "1.2.3 (recorded)"]);
-        Assert.Equal("1.2.3 (recorded)", ClaudeVersion.Ask(claude, CacheDirectory, record: true).Version);
+        Assert.Equal("1.2.3 (recorded)", AskAndSucceed(claude));
         // Through a symbolic link too: the record is for the file, not the name.
         var link = Path.Combine(_scratch.Directory, "claude-link");
         File.CreateSymbolicLink(link, claude);
-        Assert.Equal("1.2.3 (recorded)", ClaudeVersion.Ask(link, CacheDirectory, record: true).Version);
+        Assert.Equal("1.2.3 (recorded)", AskAndSucceed(link));
     }
 
     [Fact]
     public void A_claude_whose_file_changed_is_asked_again()
     {
         var claude = NativeClaude("/bin/echo");
-        ClaudeVersion.Ask(claude, CacheDirectory, record: true);
+        AskAndSucceed(claude);
 
         NativeClaude("/bin/true");
 
-        Assert.StartsWith("true (GNU coreutils)", ClaudeVersion.Ask(claude, CacheDirectory, record: true).Version, StringComparison.Ordinal);
+        Assert.StartsWith("true (GNU coreutils)", AskAndSucceed(claude), StringComparison.Ordinal);
     }
 
     [Fact]
     public void A_claude_written_again_with_the_same_size_and_modification_time_is_asked_again()
     {
         var claude = NativeClaude("/bin/echo");
-        ClaudeVersion.Ask(claude, CacheDirectory, record: true);
+        AskAndSucceed(claude);
         var record = Assert.Single(Directory.GetFiles(RecordDirectory));
         File.WriteAllLines(record, [File.ReadAllLines(record)[0], "1.2.3 (recorded)"]);
         var modified = File.GetLastWriteTimeUtc(claude);
@@ -65,7 +74,7 @@ public sealed class ClaudeVersionTests : IDisposable
         File.WriteAllBytes(claude, File.ReadAllBytes(claude));
         File.SetLastWriteTimeUtc(claude, modified);
 
-        Assert.StartsWith("echo (GNU coreutils)", ClaudeVersion.Ask(claude, CacheDirectory, record: true).Version, StringComparison.Ordinal);
+        Assert.StartsWith("echo (GNU coreutils)", AskAndSucceed(claude), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -74,19 +83,22 @@ public sealed class ClaudeVersionTests : IDisposable
         var script = _scratch.WriteFile("claude.sh", "#!/bin/sh\necho \"${VERSION_TO_SAY:-1.0.0} (Claude Code)\"\n");
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        Assert.Equal("1.0.0 (Claude Code)", ClaudeVersion.Ask(script, CacheDirectory, record: true).Version);
+        Assert.Equal("1.0.0 (Claude Code)", AskAndSucceed(script));
 
         Assert.False(Directory.Exists(RecordDirectory));
     }
 
     [Fact]
-    public void A_dry_run_reads_a_record_but_writes_none()
+    public void Planning_writes_no_record_and_a_record_is_read_without_asking()
     {
         var claude = NativeClaude("/bin/echo");
 
-        Assert.StartsWith("echo (GNU coreutils)", ClaudeVersion.Ask(claude, CacheDirectory, record: false).Version, StringComparison.Ordinal);
-
+        Assert.StartsWith("echo (GNU coreutils)", ClaudeVersion.Ask(claude, new ResultCache(CacheDirectory)).Version, StringComparison.Ordinal);
         Assert.False(Directory.Exists(CacheDirectory));
+        AskAndSucceed(claude);
+        var record = Assert.Single(Directory.GetFiles(RecordDirectory));
+        File.WriteAllLines(record, [File.ReadAllLines(record)[0], "1.2.3 (recorded)"]);
+        Assert.Equal("1.2.3 (recorded)", ClaudeVersion.Ask(claude, new ResultCache(CacheDirectory)).Version);
     }
 
     [Fact]

@@ -16,13 +16,13 @@ internal static class ClaudeVersion
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// The version line, or why it cannot be known; from the record in <paramref name="cacheDirectory"/> when it holds, and
-    /// recorded there when <paramref name="record"/> (not in a dry run, which creates nothing).
+    /// The version line, or why it cannot be known; from <paramref name="cache"/>'s record when it holds. An answer of claude
+    /// is recorded with the cache's first recorded success: planning (a dry run included) writes nothing.
     /// </summary>
-    public static (string? Version, string? Problem) Ask(string claudePath, string cacheDirectory, bool record)
+    public static (string? Version, string? Problem) Ask(string claudePath, ResultCache cache)
     {
         var executable = NativeExecutable.Of(claudePath);
-        var recordPath = executable is null ? null : Path.Combine(cacheDirectory, "claude", PromptKey.Digest(executable.Value.Path) + ".txt");
+        var recordPath = executable is null ? null : Path.Combine(cache.Directory, "claude", PromptKey.Digest(executable.Value.Path) + ".txt");
         if (recordPath is not null && Recorded(recordPath, executable!.Value.Stamp) is { } known)
         {
             return (known, null);
@@ -30,9 +30,9 @@ internal static class ClaudeVersion
 
         var asked = AskClaude(claudePath);
         // Recorded only when the file did not change while it answered: the answer is then surely that file's.
-        if (record && asked.Version is not null && recordPath is not null && NativeExecutable.Of(claudePath) == executable)
+        if (asked.Version is { } version && recordPath is not null && NativeExecutable.Of(claudePath) == executable)
         {
-            TryRecord(recordPath, executable!.Value.Stamp, asked.Version);
+            cache.WriteWithFirstRecord(() => TryRecord(recordPath, executable!.Value.Stamp, version));
         }
 
         return asked;

@@ -19,9 +19,18 @@ internal sealed class ResultCache(string directory)
     /// <summary>The latest success of the prompt <paramref name="id"/>, whatever its key, or null.</summary>
     public RecordedSuccess? Latest(string id, ICollection<InputError> warnings) => Read(IdPath(id), warnings);
 
+    private Action? _withFirstRecord;
+
+    /// <summary>
+    /// Something to write with the first recorded success and not before: planning writes nothing, and a run that is
+    /// refused or has no success leaves the cache as it was.
+    /// </summary>
+    public void WriteWithFirstRecord(Action write) => _withFirstRecord = write;
+
     /// <summary>Records a success under its key and as its id's latest.</summary>
     public void Record(RecordedSuccess success)
     {
+        Interlocked.Exchange(ref _withFirstRecord, null)?.Invoke();
         OwnerOnlyFile.WriteAtomically(KeyPath(success.Key), stream => Write(stream, success));
         OwnerOnlyFile.WriteAtomically(IdPath(success.Id), stream => Write(stream, success));
     }

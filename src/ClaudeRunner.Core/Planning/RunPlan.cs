@@ -105,7 +105,7 @@ public sealed class RunPlan
     /// </summary>
     private static PlannedPrompt[] UpToDateCheck(RunRequest request, PlannedPrompt[] planned, string claudePath, ResultCache cache, List<InputError> warnings)
     {
-        var (version, problem) = ClaudeVersion.Ask(claudePath, cache.Directory, record: !request.DryRun);
+        var (version, problem) = ClaudeVersion.Ask(claudePath, cache);
         if (version is null)
         {
             warnings.Add(new InputError($"claude's version is unknown ({problem}): every prompt runs, and no success is recorded."));
