@@ -66,7 +66,12 @@ internal static partial class OwnerOnlyFile
     // a prompt opens two writers, and large-object buffers made every run of 10,000 prompts a series of gen2 collections.
     public static StreamWriter CreateText(string path) => new(CreateNew(path, replace: true), Utf8, bufferSize: 16 * 1024);
 
-    /// <summary>Writes a whole file so readers see the old or the new content, never half of one.</summary>
+    /// <summary>
+    /// Writes a whole file so readers see the old or the new content, never half of one. Not flushed to disk: reports and
+    /// cache records are derived data, and an fsync costs milliseconds each (tens on a CI machine's network disk) on every
+    /// run. After a crash of the machine (not of the process) a file may be empty, which its readers take as no file: a
+    /// cache record as no record (the prompt runs again), as ccache and Gradle's build cache do.
+    /// </summary>
     public static void WriteAtomically(string path, Action<Stream> write)
     {
         CreateDirectory(Path.GetDirectoryName(path)!);
@@ -76,7 +81,6 @@ internal static partial class OwnerOnlyFile
             using (var stream = CreateNew(temporary, replace: false))
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
             }
 
             // rename(2) replaces whatever has the name, a link included, and never writes through it.
