@@ -4,12 +4,12 @@ namespace ClaudeRunner;
 
 /// <summary>
 /// claude's version (<c>claude --version</c>): a new claude may answer differently, so it is part of every key. Asking
-/// starts claude (0.2 s for the real one, on every run, shard and MSBuild project), so the answer is kept in the cache
-/// directory per executable, the way ccache keeps a compiler's by its stat: valid while the file (links resolved) has the
-/// same device, inode, size, modification and change time. The change time cannot be set back, so any write or
-/// replacement of the file asks again. Only a native executable is kept: a script (the npm shim of old, a wrapper) can
-/// run something else without changing itself, so it is asked every run; so is any claude where stat is not available
-/// (Windows).
+/// starts claude (about 40 ms for the pinned one, bench/claude-version.sh) on every run, shard and MSBuild project, so the
+/// answer is kept in the cache directory per executable, the way ccache keeps a compiler's by its stat: valid while the
+/// file (links resolved) has the same device, inode, size, modification and change time. The change time cannot be set
+/// back, so any write or replacement of the file asks again. Only a native executable is kept: a script (the npm shim of
+/// old, a wrapper) can run something else without changing itself, so it is asked every run; so is any claude where stat
+/// is not available (Windows).
 /// </summary>
 internal static class ClaudeVersion
 {
