@@ -34,7 +34,7 @@ internal sealed class CakeLogObserver(ICakeLog log) : IRunObserver
             case PromptRetrying retrying:
                 Write(Verbosity.Minimal, LogLevel.Warning, $"[{retrying.Prompt.Id}] {retrying.Reason}: {retrying.Message}; attempt {retrying.NextAttempt}/{retrying.MaxAttempts} in {OptionText.FormatDuration(retrying.Delay)}");
                 break;
-            case ConcurrencyChanged or WaitingForMachineSlot:
+            case ConcurrencyChanged or WaitingForMachineSlot or PromptChangesPending:
                 Write(Verbosity.Normal, LogLevel.Information, runEvent.ToString());
                 break;
             case PromptOutput output:

@@ -17,6 +17,8 @@ internal sealed class LiveDisplay(IAnsiConsole console) : IRunObserver
     private int _total;
     private int _done;
     private int _failed;
+    // Succeeded in their worktrees, their changes applied at the end of the run: no longer running, not yet done.
+    private readonly HashSet<string> _changesPending = new(StringComparer.Ordinal);
     private DateTimeOffset? _start;
     private TimeSpan? _eta;
     private ConcurrencyChanged? _concurrency;
@@ -51,8 +53,13 @@ internal sealed class LiveDisplay(IAnsiConsole console) : IRunObserver
                 case PromptOutput output when _running.TryGetValue(output.Prompt.Id, out var prompt):
                     _running[output.Prompt.Id] = prompt with { Latest = output.Text };
                     break;
+                case PromptChangesPending pending:
+                    _running.Remove(pending.Result.Id);
+                    _changesPending.Add(pending.Result.Id);
+                    break;
                 case PromptFinished finished:
                     _running.Remove(finished.Result.Id);
+                    _changesPending.Remove(finished.Result.Id);
                     _done++;
                     _failed += finished.Result.Succeeded ? 0 : 1;
                     break;
@@ -126,7 +133,8 @@ internal sealed class LiveDisplay(IAnsiConsole console) : IRunObserver
             var eta = _done == _total ? string.Empty : $" · ETA {(_eta is { } known ? OptionText.FormatDuration(known) : "unknown")}";
             var failed = _failed > 0 ? $", [red]{_failed} failed[/]" : string.Empty;
             var concurrency = _concurrency is { } change ? $" · {Markup.Escape(change.ToString())}" : string.Empty;
-            var header = new Markup($"[bold]{_done}/{_total} done[/]{failed}, {_running.Count} running · elapsed {OptionText.FormatDuration(elapsed)}{eta}{concurrency}");
+            var pending = _changesPending.Count > 0 ? $", {_changesPending.Count} with changes to apply at the end" : string.Empty;
+            var header = new Markup($"[bold]{_done}/{_total} done[/]{failed}, {_running.Count} running{pending} · elapsed {OptionText.FormatDuration(elapsed)}{eta}{concurrency}");
             if (_running.Count == 0)
             {
                 return header;

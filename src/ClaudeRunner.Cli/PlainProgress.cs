@@ -33,7 +33,7 @@ internal sealed class PlainProgress(TextWriter output) : IRunObserver
             PromptFinished finished when _claudeNotFound => RunWording.NotStartedWithoutClaude(finished.Result),
             PromptFinished finished => ResultText.Finished(finished.Result),
             Heartbeat heartbeat => heartbeat.ToString(),
-            ConcurrencyChanged or WaitingForMachineSlot => runEvent.ToString(),
+            ConcurrencyChanged or WaitingForMachineSlot or PromptChangesPending => runEvent.ToString(),
             RunFinished finished => ResultText.Totals(finished.Summary),
             _ => null,
         };

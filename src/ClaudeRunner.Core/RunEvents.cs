@@ -103,6 +103,18 @@ public enum PromptOutputKind
 /// <param name="Text">The text.</param>
 public sealed record PromptOutput(DateTimeOffset Time, Prompt Prompt, PromptOutputKind Kind, string Text) : RunEvent(Time);
 
+/// <summary>
+/// A prompt succeeded in its worktree and its claude is gone; its changes are applied to the working tree at the end of the
+/// run, in input order, and then <see cref="PromptFinished"/> says whether they applied (or conflicted).
+/// </summary>
+/// <param name="Time">When.</param>
+/// <param name="Result">Its result so far.</param>
+public sealed record PromptChangesPending(DateTimeOffset Time, PromptResult Result) : RunEvent(Time)
+{
+    /// <summary>"edit-auth succeeded in its worktree; its changes are applied at the end of the run".</summary>
+    public override string ToString() => $"{Result.Id} succeeded in its worktree; its changes are applied at the end of the run";
+}
+
 /// <summary>A prompt is done for good (after its retries, or never started).</summary>
 /// <param name="Time">When.</param>
 /// <param name="Result">Its result.</param>

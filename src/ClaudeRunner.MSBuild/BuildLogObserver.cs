@@ -54,7 +54,7 @@ internal sealed class BuildLogObserver(TaskLoggingHelper log) : IRunObserver
             case Heartbeat heartbeat:
                 High("{0}", heartbeat);
                 break;
-            case ConcurrencyChanged or WaitingForMachineSlot:
+            case ConcurrencyChanged or WaitingForMachineSlot or PromptChangesPending:
                 High("{0}", runEvent);
                 break;
             case RunFinished { Summary: var summary }:

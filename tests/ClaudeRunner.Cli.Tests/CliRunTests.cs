@@ -61,6 +61,8 @@ public sealed partial class CliRunTests : IDisposable
         Assert.Contains("in . of a git worktree of", dryRun.Output, StringComparison.Ordinal);
         Assert.True(run.ExitCode == 1, run.ToString());
         Assert.Contains("second: Conflicted: Succeeded in its worktree, but its changes conflict with the main working tree in a.txt", run.Output, StringComparison.Ordinal);
+        // Said when claude is done with it, before the end of the run applies the changes (the plain form of the progress).
+        Assert.Contains(run.OutputLines, line => line.EndsWith("] second succeeded in its worktree; its changes are applied at the end of the run", StringComparison.Ordinal));
         Assert.Equal("first", File.ReadAllText(Path.Combine(_scratch.Directory, "a.txt")));
         Assert.False(File.Exists(Path.Combine(_scratch.Directory, "b.txt")));
         Assert.True(File.Exists(Path.Combine(_scratch.Directory, "claude-logs", "patch-only.patch")));

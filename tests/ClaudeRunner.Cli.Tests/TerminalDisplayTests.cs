@@ -39,6 +39,20 @@ public sealed partial class TerminalDisplayTests : IDisposable
     }
 
     [Fact]
+    public async Task An_isolated_success_leaves_the_running_rows_and_waits_for_its_changes_to_be_applied()
+    {
+        _scratch.WriteFile("a.txt", "one\n");
+        ScratchGit.InitWithCommit(_scratch.Directory);
+        _scratch.WriteFile("prompts.json", """{"prompts":[{"id":"quick","prompt":"@fake write=a.txt:edited\nq","isolation":"worktree"},{"id":"slow","prompt":"@fake sleep=1500\nslow"}]}""");
+
+        var (exitCode, screen) = await RunOnTerminalAsync("prompts.json", "--claude", FakeClaudeScratch.FakeClaudePath, "--retry", "0");
+
+        Assert.True(exitCode == 0, screen);
+        Assert.Matches(@"0/2 done, 1 running, 1 with changes to apply at the end · elapsed", screen);
+        Assert.Equal("edited", File.ReadAllText(Path.Combine(_scratch.Directory, "a.txt")));
+    }
+
+    [Fact]
     public async Task Quiet_on_a_terminal_prints_only_the_result()
     {
         _scratch.WriteFile("prompts.json", """{"prompts":["a"]}""");

@@ -116,6 +116,28 @@ public sealed class WorktreeIsolationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_success_whose_changes_wait_for_the_end_of_the_run_is_reported_pending_then_finished_once_applied()
+    {
+        var observer = new RecordingObserver();
+        using var cancel = new CancellationTokenSource();
+        var run = FakeRuns.RunAsync(Isolated(Prompt("quick", "write=a.txt:A"), Prompt("held", "hang")), observer, cancel.Token);
+
+        await observer.WhenAsync(e => e is PromptChangesPending { Result.Id: "quick" });
+
+        // Its claude is gone, its changes not yet applied: front ends stop showing it as running, and it is not done.
+        Assert.DoesNotContain(observer.Events, e => e is PromptFinished);
+        Assert.Equal("quick succeeded in its worktree; its changes are applied at the end of the run", observer.Events.OfType<PromptChangesPending>().Single().ToString());
+        Assert.NotEqual("A", Read("a.txt"));
+        await cancel.CancelAsync();
+        var summary = await run;
+
+        var finished = observer.Events.OfType<PromptFinished>().Select(f => f.Result.Id).ToList();
+        Assert.Equal(["held", "quick"], finished);
+        Assert.True(summary.Results.Single(r => r.Id == "quick").Changes!.Applied);
+        Assert.Equal("A", Read("a.txt"));
+    }
+
+    [Fact]
     public async Task A_cancelled_prompt_leaves_the_main_tree_untouched_while_it_runs_keeps_its_patch_and_no_worktree()
     {
         _scratch.WriteFile("a.txt", "user edit\n");

@@ -176,10 +176,9 @@ internal sealed class Run
             results[index] = result;
             scheduler.PromptDone();
             // A success whose changes are still to be applied is finished once they are (ApplyChangesAsync): it may yet conflict.
-            if (!PromptRun.IsApplyPending(_plan.Prompts[index], result))
-            {
-                _observer.Emit(new PromptFinished(_time.GetLocalNow(), result));
-            }
+            _observer.Emit(PromptRun.IsApplyPending(_plan.Prompts[index], result)
+                ? new PromptChangesPending(_time.GetLocalNow(), result)
+                : new PromptFinished(_time.GetLocalNow(), result));
         }
     }
 
