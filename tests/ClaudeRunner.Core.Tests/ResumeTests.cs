@@ -59,6 +59,9 @@ public sealed class ResumeTests : IDisposable
         Assert.DoesNotContain("--resume", invocations[2].Args);
         Assert.Equal("@fake fail_first=1\nreview auth.cs", Encoding.UTF8.GetString(invocations[2].Prompt));
         Assert.Contains(observer.Events.OfType<PromptOutput>(), e => e.Text.StartsWith("claude could not resume session ", StringComparison.Ordinal) && e.Text.EndsWith(": attempt 2 starts over.", StringComparison.Ordinal));
+        // The attempt's row covers both of its processes: from before the refused resume started.
+        Assert.Equal(2, result.History.Count);
+        Assert.True(result.History[1].Start.UtcDateTime <= invocations[1].Start, $"attempt 2 from {result.History[1].Start:O}, its first process from {invocations[1].Start:O}");
     }
 
     [Theory]

@@ -314,7 +314,10 @@ internal sealed class PromptRun : IAttemptOutput
             if (resumeFrom is not null && result.ResumeRefused)
             {
                 ((IAttemptOutput)this).Output(PromptOutputKind.StandardError, $"claude could not resume session {resumeFrom}: attempt {_attempts} starts over.");
+                var refused = result;
                 result = await RunClaudeAsync(command, null, cancellation).ConfigureAwait(false);
+                // One attempt of two processes: its row starts with the refused one and counts what both used.
+                result = result with { Start = refused.Start, Resources = ResourceUsage.Combine([refused.Resources, result.Resources]) };
             }
             else if (resumeFrom is not null)
             {
