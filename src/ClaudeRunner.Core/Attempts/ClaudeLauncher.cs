@@ -10,7 +10,8 @@ namespace ClaudeRunner;
 /// own, and each execs the next (the same pid): .NET's Process runs no code of ours between fork and exec. Out of the
 /// terminal's foreground group, claude gets no SIGINT from Ctrl+C and no SIGHUP from a hang-up: the runner alone gets them
 /// and stops claude with its grace period, so a cancelled prompt is recorded as Cancelled, not as a claude that died of a
-/// signal before the runner knew (ninja puts its commands in groups of their own for the same reason). SIGTERM, not
+/// signal before the runner knew (ninja puts its commands in groups of their own for the same reason). setsid only when the
+/// runner has a controlling terminal: without one nothing sends those signals. SIGTERM, not
 /// SIGKILL: claude ends the commands its tools run (in sessions of their own, out of reach of its process group) when it
 /// gets SIGTERM, and a SIGKILLed claude leaves them running (docs/claude-cli.md, "Signals and children"). The kernel sends
 /// that signal when the thread that forked the child ends, not the process, and a thread-pool thread retires after some idle
@@ -22,7 +23,8 @@ namespace ClaudeRunner;
 internal static class ClaudeLauncher
 {
     private static readonly Lazy<string?> Setpriv = new(FindSetpriv);
-    private static readonly Lazy<string?> Setsid = new(() => FindUtilLinux("setsid"));
+    // Only where a terminal can signal the runner's session: each exec costs about as much as starting a small claude.
+    private static readonly Lazy<string?> Setsid = new(() => ProcessTree.HasControllingTerminal() ? FindUtilLinux("setsid") : null);
     private static readonly BlockingCollection<(Process Process, TaskCompletionSource Started)> Pending = [];
     private static readonly Lazy<Thread> LaunchThread = new(() =>
     {

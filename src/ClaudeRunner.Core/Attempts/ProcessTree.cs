@@ -279,13 +279,19 @@ internal static partial class ProcessTree
     }
 
     /// <summary>A process's parent, CPU time and resident memory from <c>/proc/&lt;pid&gt;/stat</c>; null when it is gone.</summary>
+    /// <summary>
+    /// Whether this process has a controlling terminal, whose Ctrl+C and hang-up signal its session; true when it cannot
+    /// be told.
+    /// </summary>
+    public static bool HasControllingTerminal() => Stat(Environment.ProcessId) is not { } self || self.Terminal != 0;
+
     private static ProcessStat? Stat(int pid)
     {
         try
         {
             // /proc/<pid>/stat is "pid (comm) state ppid …"; comm may contain spaces and parentheses. After it, field 3
-            // (state) is index 0: ppid is field 4, utime and stime (clock ticks) fields 14 and 15, starttime field 22, rss (pages)
-            // field 24 (proc(5)).
+            // (state) is index 0: ppid is field 4, tty_nr field 7, utime and stime (clock ticks) fields 14 and 15, starttime
+            // field 22, rss (pages) field 24 (proc(5)).
             var stat = File.ReadAllText($"/proc/{pid}/stat");
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             return new ProcessStat(
@@ -295,6 +301,7 @@ internal static partial class ProcessTree
                 long.Parse(fields[21], CultureInfo.InvariantCulture) * Environment.SystemPageSize)
             {
                 StartTicks = long.Parse(fields[19], CultureInfo.InvariantCulture),
+                Terminal = int.Parse(fields[4], CultureInfo.InvariantCulture),
             };
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or OverflowException or IndexOutOfRangeException or ArgumentOutOfRangeException)
@@ -334,4 +341,7 @@ internal sealed record ProcessStat(int Pid, int ParentPid, long CpuTicks, long R
 {
     /// <summary>When it started, in clock ticks after boot: with the pid, which process this is (pids are reused).</summary>
     public long StartTicks { get; init; }
+
+    /// <summary>Its controlling terminal's device number (tty_nr); 0 when it has none.</summary>
+    public int Terminal { get; init; }
 }
