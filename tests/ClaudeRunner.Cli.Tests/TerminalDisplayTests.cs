@@ -43,13 +43,43 @@ public sealed partial class TerminalDisplayTests : IDisposable
     {
         _scratch.WriteFile("a.txt", "one\n");
         ScratchGit.InitWithCommit(_scratch.Directory);
-        _scratch.WriteFile("prompts.json", """{"prompts":[{"id":"quick","prompt":"@fake write=a.txt:edited\nq","isolation":"worktree"},{"id":"slow","prompt":"@fake sleep=1500\nslow"}]}""");
+        _scratch.WriteFile("prompts.json", """{"prompts":[{"id":"quick","prompt":"@fake write=a.txt:edited\nq","isolation":"worktree"},{"id":"held","prompt":"@fake hang\nheld"}]}""");
+        using var script = StartOnTerminal("prompts.json", "--claude", FakeClaudeScratch.FakeClaudePath, "--retry", "0");
+        _ = script.StandardError.ReadToEndAsync();
 
-        var (exitCode, screen) = await RunOnTerminalAsync("prompts.json", "--claude", FakeClaudeScratch.FakeClaudePath, "--retry", "0");
+        // Drawn while the held prompt still runs: quick is out of the running rows, and not done.
+        var screen = await ReadUntilAsync(script, new Regex(@"0/2 done, 1 running, 1 with changes to apply at the end · elapsed"));
+        var held = (await _scratch.WaitForReadyAsync(2)).Single(ProcessProbe.IsAlive);
+        Assert.DoesNotMatch(@"quick\s+attempt", screen[screen.LastIndexOf("0/2 done", StringComparison.Ordinal)..]);
+        using (var stop = Process.Start("kill", ["-TERM", ParentOf(held).ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await stop.WaitForExitAsync();
+        }
 
-        Assert.True(exitCode == 0, screen);
-        Assert.Matches(@"0/2 done, 1 running, 1 with changes to apply at the end · elapsed", screen);
+        await script.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        var prompts = FakeClaudeScratch.SummaryPrompts(Path.Combine(_scratch.Directory, "claude-logs", "summary.json"));
+        Assert.Equal(("Succeeded", "Cancelled"), (prompts["quick"].Outcome, prompts["held"].Outcome));
         Assert.Equal("edited", File.ReadAllText(Path.Combine(_scratch.Directory, "a.txt")));
+    }
+
+    /// <summary>What the terminal showed (escape sequences removed) up to the first match of <paramref name="pattern"/>.</summary>
+    private static async Task<string> ReadUntilAsync(Process script, Regex pattern)
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var raw = new StringBuilder();
+        var buffer = new char[4096];
+        while (true)
+        {
+            var read = await script.StandardOutput.ReadAsync(buffer, limit.Token);
+            var screen = AnsiEscape().Replace(raw.Append(buffer, 0, read).ToString(), string.Empty);
+            if (pattern.IsMatch(screen))
+            {
+                _ = script.StandardOutput.ReadToEndAsync();
+                return screen;
+            }
+
+            Assert.True(read > 0, "the terminal closed before it showed " + pattern + ":\n" + screen);
+        }
     }
 
     [Fact]
