@@ -5,20 +5,19 @@ namespace ClaudeRunner;
 
 /// <summary>
 /// Starts claude so that it dies with the runner, even when the runner is killed with SIGKILL and no code of ours runs, and so
-/// that only the runner hears the terminal. On Linux claude is started through util-linux's <c>setpriv --pdeathsig TERM --
-/// setsid --</c>: setpriv asks the kernel for a parent-death signal, setsid gives claude a session (and process group) of its
-/// own, and each execs the next (the same pid): .NET's Process runs no code of ours between fork and exec. Out of the
-/// terminal's foreground group, claude gets no SIGINT from Ctrl+C and no SIGHUP from a hang-up: the runner alone gets them
-/// and stops claude with its grace period, so a cancelled prompt is recorded as Cancelled, not as a claude that died of a
-/// signal before the runner knew (ninja puts its commands in groups of their own for the same reason). setsid only when the
-/// runner has a controlling terminal: without one nothing sends those signals. SIGTERM, not
-/// SIGKILL: claude ends the commands its tools run (in sessions of their own, out of reach of its process group) when it
-/// gets SIGTERM, and a SIGKILLed claude leaves them running (docs/claude-cli.md, "Signals and children"). The kernel sends
-/// that signal when the thread that forked the child ends, not the process, and a thread-pool thread retires after some idle
-/// seconds, so every wrapped claude is started from one thread that lives as long as the process. Nothing process-wide
-/// changes (no child subreaper): a host such as an MSBuild node keeps its own children as they were. On Windows claude goes
-/// into a job object that ends with the runner (<see cref="WindowsJob"/>). Without either (macOS, a Linux without
-/// util-linux 2.33 or later) claude is started directly.
+/// that only the runner hears the terminal. On Linux claude is started through util-linux's <c>setpriv --pdeathsig TERM --</c>,
+/// which asks the kernel for a parent-death signal and execs claude (the same pid): .NET's Process runs no code of ours
+/// between fork and exec. SIGTERM, not SIGKILL: claude ends the commands its tools run (in sessions of their own, out of
+/// reach of its process group) when it gets SIGTERM, and a SIGKILLed claude leaves them running (docs/claude-cli.md,
+/// "Signals and children"). The kernel sends that signal when the thread that forked the child ends, not the process, and
+/// a thread-pool thread retires after some idle seconds, so every wrapped claude is started from one thread that lives as
+/// long as the process. When the runner has a controlling terminal, util-linux's <c>setsid --</c> comes between them and
+/// gives claude a session (and process group) of its own: out of the terminal's foreground group, claude gets no SIGINT
+/// from Ctrl+C and no SIGHUP from a hang-up, the runner alone gets them and stops claude with its grace period, so a
+/// cancelled prompt is recorded as Cancelled, not as a claude that died of a signal before the runner knew (ninja puts its
+/// commands in groups of their own for the same reason). Nothing process-wide changes (no child subreaper): a host such as
+/// an MSBuild node keeps its own children as they were. On Windows claude goes into a job object that ends with the runner
+/// (<see cref="WindowsJob"/>). Without either (macOS, a Linux without util-linux 2.33 or later) claude is started directly.
 /// </summary>
 internal static class ClaudeLauncher
 {

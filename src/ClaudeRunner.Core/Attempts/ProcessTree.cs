@@ -278,13 +278,13 @@ internal static partial class ProcessTree
         return found;
     }
 
-    /// <summary>A process's parent, CPU time and resident memory from <c>/proc/&lt;pid&gt;/stat</c>; null when it is gone.</summary>
     /// <summary>
     /// Whether this process has a controlling terminal, whose Ctrl+C and hang-up signal its session; true when it cannot
     /// be told.
     /// </summary>
     public static bool HasControllingTerminal() => Stat(Environment.ProcessId) is not { } self || self.Terminal != 0;
 
+    /// <summary>A process's parent, terminal, CPU time and resident memory from <c>/proc/&lt;pid&gt;/stat</c>; null when it is gone.</summary>
     private static ProcessStat? Stat(int pid)
     {
         try

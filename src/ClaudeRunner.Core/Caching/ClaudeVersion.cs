@@ -21,18 +21,22 @@ internal static class ClaudeVersion
     /// </summary>
     public static (string? Version, string? Problem) Ask(string claudePath, ResultCache cache)
     {
-        var executable = NativeExecutable.Of(claudePath);
-        var recordPath = executable is null ? null : Path.Combine(cache.Directory, "claude", PromptKey.Digest(executable.Value.Path) + ".txt");
-        if (recordPath is not null && Recorded(recordPath, executable!.Value.Stamp) is { } known)
+        if (NativeExecutable.Of(claudePath) is not { } executable)
+        {
+            return AskClaude(claudePath);
+        }
+
+        var record = Path.Combine(cache.Directory, "claude", PromptKey.Digest(executable.Path) + ".txt");
+        if (Recorded(record, executable.Stamp) is { } known)
         {
             return (known, null);
         }
 
         var asked = AskClaude(claudePath);
         // Recorded only when the file did not change while it answered: the answer is then surely that file's.
-        if (asked.Version is { } version && recordPath is not null && NativeExecutable.Of(claudePath) == executable)
+        if (asked.Version is { } version && NativeExecutable.Of(claudePath) == executable)
         {
-            cache.WriteWithFirstRecord(() => TryRecord(recordPath, executable!.Value.Stamp, version));
+            cache.WriteWithFirstRecord(() => TryRecord(record, executable.Stamp, version));
         }
 
         return asked;

@@ -10,6 +10,8 @@ namespace ClaudeRunner;
 /// </summary>
 internal sealed class ResultCache(string directory)
 {
+    private Action? _withFirstRecord;
+
     /// <summary>The directory.</summary>
     public string Directory { get; } = directory;
 
@@ -18,8 +20,6 @@ internal sealed class ResultCache(string directory)
 
     /// <summary>The latest success of the prompt <paramref name="id"/>, whatever its key, or null.</summary>
     public RecordedSuccess? Latest(string id, ICollection<InputError> warnings) => Read(IdPath(id), warnings);
-
-    private Action? _withFirstRecord;
 
     /// <summary>
     /// Something to write with the first recorded success and not before: planning writes nothing, and a run that is
